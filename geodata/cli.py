@@ -1,0 +1,251 @@
+"""The ``frontline`` command line: the data, states and exports without a browser.
+
+Every ``--json`` output is one JSON document on stdout; errors go to stderr
+with exit status 1 (bad data or no match) or 2 (bad arguments), never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .dataset import DataError, Dataset
+from .events import TIMELINE_END, TIMELINE_START, format_date
+from .gazetteer import GeocodeError
+from .io import DATA_DIR, load_builtin, load_dataset, read_table
+from .timeline import control_at, events_between
+from .validate import errors_only, parse_date, validate_events, validate_places
+
+__all__ = ["main", "build_parser"]
+
+
+class CliError(Exception):
+    """An error for the user: message on stderr, then exit with ``code``."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _date_arg(text: str) -> pd.Timestamp:
+    try:
+        date = parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not TIMELINE_START <= date <= TIMELINE_END:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the data's range {TIMELINE_START.date()}..{TIMELINE_END.date()}"
+        )
+    return date
+
+
+def load_data(path: str | None) -> Dataset:
+    """Load ``--data PATH``: a folder with places.csv and events.csv, or an events CSV.
+
+    An events file alone is checked against the built-in places.
+    """
+    if not path:
+        return load_builtin()
+    p = Path(path)
+    if p.is_dir():
+        return load_dataset(p / "places.csv", p / "events.csv", name=p.name)
+    if not p.exists():
+        raise CliError(f"--data: no such file or folder: {path}", 2)
+    return load_dataset(DATA_DIR / "places.csv", p, name=p.name)
+
+
+def _dump(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _iso(value) -> str | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _none(value):
+    """Missing values (None, NaN, NaT) as None, for JSON."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def state_records(state) -> list[dict]:
+    """Turn :func:`~geodata.timeline.control_at` output into JSON-ready dicts."""
+    return [
+        {
+            "id": row.id,
+            "name": row.name,
+            "lat": round(row.geometry.y, 5),
+            "lon": round(row.geometry.x, 5),
+            "controller": _none(row.controller),
+            "status": row.status,
+            "contested_by": _none(row.contested_by),
+            "since": _iso(row.since),
+            "since_precision": _none(row.since_precision),
+        }
+        for row in state.itertuples()
+    ]
+
+
+def event_records(events: pd.DataFrame) -> list[dict]:
+    """Turn events into JSON-ready dicts (dates as ISO strings, blanks as null)."""
+    out = []
+    for row in events.to_dict("records"):
+        row = {k: v for k, v in row.items() if k != "when"}
+        for key in ("date", "end_date"):
+            row[key] = _iso(row[key])
+        out.append({k: (None if v == "" else _none(v)) for k, v in row.items()})
+    return out
+
+
+def cmd_geocode(args) -> int:
+    data = load_data(args.data)
+    try:
+        result = data.gazetteer.geocode(args.name)
+    except GeocodeError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        _dump(result.to_dict())
+    else:
+        print(f"{result.name} ({result.id}) {result.lat:.4f}, {result.lon:.4f} {result.country} "
+              f"[{result.match}, score {result.score:.0f}, {result.source}]")  # fmt: skip
+    return 0
+
+
+def cmd_state(args) -> int:
+    data = load_data(args.data)
+    records = state_records(control_at(data, args.date))
+    if args.json:
+        _dump(records)
+        return 0
+    print(f"Control on {args.date.date()} ({data.name} data)")
+    for r in records:
+        extra = f" vs {r['contested_by']}" if r["contested_by"] else ""
+        print(f"  {r['name']:<24} {r['controller'] or '-':<7} {r['status']}{extra} "
+              f"since {r['since']}")  # fmt: skip
+    return 0
+
+
+def cmd_events(args) -> int:
+    data = load_data(args.data)
+    events = data.events
+    if args.place:
+        try:
+            place_id = data.resolve_place(args.place)
+        except GeocodeError as exc:
+            raise CliError(str(exc)) from None
+        events = events[events["place_id"] == place_id]
+    if args.start or args.end:
+        window = events_between(data, args.start or TIMELINE_START, args.end or TIMELINE_END)
+        events = window[window["event_id"].isin(events["event_id"])]
+    events = events.sort_values(["date", "place_id"], kind="stable")
+    if args.json:
+        _dump(event_records(events))
+        return 0
+    for e in events.itertuples():
+        change = f"{e.from_faction or '-'} -> {e.to_faction}"
+        print(f"{format_date(e.date, e.date_precision):>18}  {e.place_id:<16} {e.kind:<9} "
+              f"{change:<16} {e.source_title}")  # fmt: skip
+    return 0
+
+
+def cmd_validate(args) -> int:
+    default = Path(args.data) if args.data else DATA_DIR
+    if default.is_file():
+        default_files = [default]
+    else:
+        default_files = [default / "places.csv", default / "events.csv"]
+    files = [Path(f) for f in args.files] or default_files
+    problems, tables = [], {"places": [], "events": []}
+    for path in files:
+        try:
+            table = read_table(path)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        kind = "events" if {"kind", "place_id"} & set(table.columns) else "places"
+        tables[kind].append((path.name, table))
+    place_ids, place_names = set(), {}
+    for name, table in tables["places"]:
+        problems += validate_places(table, file=name)
+        if "id" in table.columns:
+            place_ids |= set(table["id"].str.strip())
+            place_names |= dict(zip(table["id"], table.get("name", table["id"]), strict=False))
+    if not tables["places"]:
+        builtin = load_builtin().places
+        place_ids = set(builtin["id"])
+        place_names = dict(zip(builtin["id"], builtin["name"], strict=False))
+    for name, table in tables["events"]:
+        problems += validate_events(table, place_ids, file=name, place_names=place_names)
+    errors = errors_only(problems)
+    if args.json:
+        _dump({"valid": not errors, "problems": [p.to_dict() for p in problems]})
+    else:
+        for p in problems:
+            print(p, file=sys.stderr)
+        checked = ", ".join(str(f) for f in files)
+        print(f"{'invalid' if errors else 'valid'}: {len(errors)} error(s), "
+              f"{len(problems) - len(errors)} warning(s) in {checked}")  # fmt: skip
+    return 1 if errors else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``frontline`` command."""
+    parser = argparse.ArgumentParser(
+        prog="frontline",
+        description="Who controlled which town, when, in Syria and Iraq 2012-2019.",
+    )
+    data_help = ("a folder with places.csv and events.csv, or an events CSV "
+                 "(checked against the built-in places); default: the built-in data")  # fmt: skip
+    parser.add_argument("--data", metavar="PATH", help=data_help)
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: "frontline --data X state" and "frontline state --data X" both work.
+    common.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS, help=data_help)
+    common.add_argument("--json", action="store_true", help="print one JSON document")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("geocode", parents=[common], help="resolve a place name in any spelling")
+    p.add_argument("name", help="e.g. 'Deir Ezzour', 'Tadmur', 'الموصل'")
+    p.set_defaults(func=cmd_geocode)
+
+    p = sub.add_parser("state", parents=[common], help="controller of every place at a date")
+    p.add_argument("--date", required=True, type=_date_arg, help="YYYY-MM-DD")
+    p.set_defaults(func=cmd_state)
+
+    p = sub.add_parser("events", parents=[common], help="the sourced events, oldest first")
+    p.add_argument("--place", help="only this place (any spelling)")
+    p.add_argument("--start", type=_date_arg, help="from this date (YYYY-MM-DD)")
+    p.add_argument("--end", type=_date_arg, help="up to this date (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("validate", parents=[common], help="check place and event CSV files")
+    p.add_argument("files", nargs="*", help="CSV files (default: the built-in data)")
+    p.set_defaults(func=cmd_validate)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub, common)
+    return parser
+
+
+# Other modules (territory, export) register their sub-commands here.
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"frontline: error: {exc}", file=sys.stderr)
+        return exc.code
+    except DataError as exc:
+        print(f"frontline: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0

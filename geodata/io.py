@@ -1,0 +1,186 @@
+"""Read place and event tables into a :class:`~geodata.dataset.Dataset`.
+
+Reading is separate from checking (:mod:`geodata.validate`) and from shaping
+(:func:`places_frame`, :func:`events_frame`), which take plain tables and are
+what the tests exercise.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io as _io
+from importlib import resources
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from .dataset import DataError, Dataset
+from .events import EVENT_COLUMNS, PLACE_COLUMNS
+from .factions import normalize_faction
+from .validate import Problem, errors_only, validate_events, validate_places
+
+__all__ = [
+    "DATA_DIR",
+    "read_table",
+    "places_frame",
+    "events_frame",
+    "load_dataset",
+    "load_builtin",
+]
+
+DATA_DIR = Path(str(resources.files("geodata") / "data"))
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def read_table(source, *, file: str | None = None) -> pd.DataFrame:
+    """Read a CSV table with every cell as text.
+
+    Accepts UTF-8 with or without a byte-order mark, and comma, semicolon or
+    tab as separator.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path, bytes or file-like
+        The CSV.
+    file : str, optional
+        Name used in error messages (defaults to the path's name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns stripped of spaces and lower-cased; cells as ``str``
+        (empty string for blanks).
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read as text CSV.
+    """
+    if isinstance(source, str | Path):
+        file = file or Path(source).name
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise DataError([Problem(file, None, None, f"cannot read file: {exc.strerror}")])
+    elif isinstance(source, bytes):
+        raw = source
+    else:
+        raw = source.read()
+        raw = raw.encode() if isinstance(raw, str) else raw
+    file = file or "data.csv"
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError([Problem(file, None, None, f"file is {len(raw) / 1e6:.1f} MB; "
+                                 f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB")])  # fmt: skip
+    if b"\x00" in raw[:4096]:
+        raise DataError([Problem(file, None, None, "this is a binary file, not a CSV text file")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            [Problem(file, line, None, "the file is not UTF-8 text (byte "
+                     f"{raw[exc.start]:#04x} at position {exc.start})",
+                     "saving it as 'CSV UTF-8' from your spreadsheet")]  # fmt: skip
+        ) from None
+    if not text.strip():
+        raise DataError([Problem(file, None, None, "the file is empty")])
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    try:
+        table = pd.read_csv(
+            _io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            sep=delimiter,
+            quoting=csv.QUOTE_MINIMAL,
+            skipinitialspace=True,
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise DataError([Problem(file, None, None, f"not a valid CSV table: {exc}")]) from None
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    return table
+
+
+def places_frame(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Shape a validated place table into a GeoDataFrame (EPSG:4326).
+
+    Missing optional columns are added empty.
+    """
+    table = table.copy()
+    for column in PLACE_COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
+    table = table[list(PLACE_COLUMNS)]
+    for column in ("id", "name", "name_ar", "aliases", "country", "governorate"):
+        table[column] = table[column].astype(str).str.strip()
+    lat = pd.to_numeric(table["lat"]).astype(float)
+    lon = pd.to_numeric(table["lon"]).astype(float)
+    table = table.drop(columns=["lat", "lon"])
+    # Shapely points are (x, y) = (lon, lat).
+    return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+
+
+def events_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Shape a validated event table: typed dates, faction codes, defaults."""
+    table = table.copy()
+    for column in EVENT_COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
+    table = table[list(EVENT_COLUMNS)].astype(str).apply(lambda s: s.str.strip())
+    table["kind"] = table["kind"].str.lower()
+    for column in ("from_faction", "to_faction"):
+        table[column] = [normalize_faction(v) if v else "" for v in table[column]]
+    table["date"] = pd.to_datetime(table["date"], format="%Y-%m-%d")
+    table["end_date"] = pd.to_datetime(table["end_date"].replace("", None), format="%Y-%m-%d")
+    table["date_precision"] = table["date_precision"].str.lower().replace("", "day")
+    has_end = table["end_date"].notna()
+    table["end_precision"] = (
+        table["end_precision"].str.lower().where(~has_end | (table["end_precision"] != ""), "day")
+    )
+    table["certainty"] = table["certainty"].str.lower().replace("", "high")
+    missing_id = table["event_id"] == ""
+    table.loc[missing_id, "event_id"] = [f"row-{i + 2}" for i in table.index[missing_id]]
+    return table
+
+
+def load_dataset(
+    places, events, *, name: str | None = None, places_file=None, events_file=None
+) -> Dataset:
+    """Read, validate and shape places and events into a :class:`Dataset`.
+
+    Parameters
+    ----------
+    places, events : path, bytes, file-like or pandas.DataFrame
+        The two tables (CSV). DataFrames are taken as already read (text cells).
+    name : str, optional
+        Label of the dataset (defaults to the events file name).
+
+    Raises
+    ------
+    DataError
+        Listing every error found in either table (warnings do not raise).
+    """
+    places_file = places_file or (Path(places).name if isinstance(places, str | Path)
+                                  else "places.csv")  # fmt: skip
+    events_file = events_file or (Path(events).name if isinstance(events, str | Path)
+                                  else "events.csv")  # fmt: skip
+    place_table = places if isinstance(places, pd.DataFrame) else read_table(places, file=places_file)
+    event_table = events if isinstance(events, pd.DataFrame) else read_table(events, file=events_file)
+    problems = validate_places(place_table, file=places_file)
+    ids = place_table["id"].str.strip() if "id" in place_table.columns else []
+    names = dict(zip(ids, place_table.get("name", ids), strict=False))
+    problems += validate_events(event_table, ids, file=events_file, place_names=names)
+    if errors_only(problems):
+        raise DataError(errors_only(problems))
+    return Dataset(places_frame(place_table), events_frame(event_table), name=name or events_file)
+
+
+@functools.cache
+def load_builtin() -> Dataset:
+    """Return the built-in, curated dataset shipped in ``geodata/data``.
+
+    The result is shared: treat it as read-only.
+    """
+    return load_dataset(DATA_DIR / "places.csv", DATA_DIR / "events.csv", name="built-in")
