@@ -182,9 +182,7 @@ def normalize_faction(value: object) -> str:
             return faction.code
     if key in _SYNONYMS:
         return _SYNONYMS[key]
-    raise ValueError(
-        f"unknown faction {text!r}: expected one of {', '.join(FACTION_CODES)}"
-    )
+    raise ValueError(f"unknown faction {text!r}: expected one of {', '.join(FACTION_CODES)}")
 
 
 def faction_color(code: str) -> str:

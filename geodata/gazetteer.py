@@ -43,7 +43,7 @@ _ARTICLES = {
     "an", "en", "at", "et", "ath", "adh", "ats",
 }  # fmt: skip
 # The article assimilated to a "sun letter" and fused with the word: Ezzour, Arraqqa.
-_FUSED_ARTICLE = re.compile(r"^[ae](t|th|d|dh|r|z|s|sh|n)\1(?=\w{2,})")
+_FUSED_ARTICLE = re.compile(r"^[ae](t|th|d|dh|r|z|s|sh|n)(?=\1\w{2,})")
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alif, tatweel
 _ARABIC_LETTERS = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك"}
@@ -290,7 +290,7 @@ class Gazetteer:
             return []
         best: dict[str, float] = {}
         hits = process.extract(
-            query, self._choices, scorer=fuzz.WRatio, limit=limit * 8, score_cutoff=40
+            query, self._choices, scorer=fuzz.token_sort_ratio, limit=limit * 8, score_cutoff=30
         )
         for _choice, score, index in hits:
             place_id = self._choice_ids[index]
@@ -303,7 +303,9 @@ class Gazetteer:
     def _result(self, query: str, place_id: str, score: float, match: str, alts) -> GeocodeResult:
         rec = self._records[place_id]
         alternatives = [
-            {"id": pid, "name": name, "score": score} for pid, name, score in alts if pid != place_id
+            {"id": pid, "name": name, "score": score}
+            for pid, name, score in alts
+            if pid != place_id
         ]
         return GeocodeResult(
             query=query,

@@ -63,7 +63,9 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
         try:
             raw = Path(source).read_bytes()
         except OSError as exc:
-            raise DataError([Problem(file, None, None, f"cannot read file: {exc.strerror}")])
+            raise DataError(
+                [Problem(file, None, None, f"cannot read file: {exc.strerror}")]
+            ) from None
     elif isinstance(source, bytes):
         raw = source
     else:
@@ -80,9 +82,16 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(
-            [Problem(file, line, None, "the file is not UTF-8 text (byte "
-                     f"{raw[exc.start]:#04x} at position {exc.start})",
-                     "saving it as 'CSV UTF-8' from your spreadsheet")]  # fmt: skip
+            [
+                Problem(
+                    file,
+                    line,
+                    None,
+                    "the file is not UTF-8 text (byte "
+                    f"{raw[exc.start]:#04x} at position {exc.start})",
+                    "saving it as 'CSV UTF-8' from your spreadsheet",
+                )
+            ]  # fmt: skip
         ) from None
     if not text.strip():
         raise DataError([Problem(file, None, None, "the file is empty")])
@@ -166,8 +175,12 @@ def load_dataset(
                                   else "places.csv")  # fmt: skip
     events_file = events_file or (Path(events).name if isinstance(events, str | Path)
                                   else "events.csv")  # fmt: skip
-    place_table = places if isinstance(places, pd.DataFrame) else read_table(places, file=places_file)
-    event_table = events if isinstance(events, pd.DataFrame) else read_table(events, file=events_file)
+    place_table = (
+        places if isinstance(places, pd.DataFrame) else read_table(places, file=places_file)
+    )
+    event_table = (
+        events if isinstance(events, pd.DataFrame) else read_table(events, file=events_file)
+    )
     problems = validate_places(place_table, file=places_file)
     ids = place_table["id"].str.strip() if "id" in place_table.columns else []
     names = dict(zip(ids, place_table.get("name", ids), strict=False))

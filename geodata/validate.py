@@ -206,8 +206,12 @@ def validate_places(places: pd.DataFrame, *, file: str = "places.csv") -> list[P
             lat = lon = None
         if lat is not None and not (25 <= lat <= 43 and 25 <= lon <= 56):
             hint = f"{lon}, {lat}" if (25 <= lon <= 43 and 25 <= lat <= 56) else None
-            add("lat", f"({lat}, {lon}) is far from Syria and Iraq", 
-                f"swapped lat/lon: lat={hint}" if hint else None, "warning")
+            add(
+                "lat",
+                f"({lat}, {lon}) is far from Syria and Iraq",
+                f"swapped lat/lon: lat={hint}" if hint else None,
+                "warning",
+            )
         country = _cell(row, "country").strip()
         if "country" in places.columns and country and not re.match(r"^[A-Z]{2}$", country):
             add("country", f"expected an ISO 3166 alpha-2 code such as SY or IQ, got {country!r}")
@@ -228,8 +232,7 @@ def _check_date(add, row, column, precision_column, *, required: bool):
     if not TIMELINE_START <= date <= TIMELINE_END:
         add(
             column,
-            f"{text} is outside the timeline "
-            f"{TIMELINE_START.date()}..{TIMELINE_END.date()}",
+            f"{text} is outside the timeline {TIMELINE_START.date()}..{TIMELINE_END.date()}",
         )
         return None
     precision = _cell(row, precision_column).strip().lower() or "day"
@@ -340,8 +343,9 @@ def validate_events(
             add("to_faction", f"{kind} from {from_faction} to itself: expected two factions")
         certainty = _cell(row, "certainty").strip().lower()
         if "certainty" in events.columns and certainty not in CERTAINTIES:
-            add("certainty", f"unknown certainty {certainty!r}: expected one of "
-                             f"{', '.join(CERTAINTIES)}", _closest(certainty, CERTAINTIES))  # fmt: skip
+            expected = ", ".join(CERTAINTIES)
+            message = f"unknown certainty {certainty!r}: expected one of {expected}"
+            add("certainty", message, _closest(certainty, CERTAINTIES))
         url = _cell(row, "source_url").strip()
         if not url:
             add("source_url", "empty source: every event needs the http(s) link of its source")
@@ -382,7 +386,8 @@ def _check_chains(parsed: list[tuple], file: str) -> list[Problem]:
                 if holder is not None:
                     add("kind", f"second initial event for {place_id!r}: a place has one "
                                 "holder at the start; use a capture")  # fmt: skip
-                holder = to_f
+                else:
+                    holder = to_f
                 continue
             if holder is None:
                 add("kind", f"{place_id!r} has a {kind} on {date.date()} before its initial "

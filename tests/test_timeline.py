@@ -1,0 +1,246 @@
+"""Control state at a date: golden states of the seven places, and a property
+test that the vectorised state equals a naive replay of the events."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geodata import Dataset, control_at, epoch_of, epochs, events_between, place_history
+from geodata.events import KIND_ORDER, TIMELINE_END, TIMELINE_START
+from geodata.factions import FACTION_CODES
+from geodata.io import events_frame, places_frame
+
+H, C = "held", "contested"
+# date -> {place: (controller, status, contested_by)}
+GOLDEN = {
+    "2012-05-01": {
+        "palmyra": ("SYGOV", H, None),
+        "raqqa": ("SYGOV", H, None),
+        "deir-ez-zor": ("SYGOV", H, None),
+        "ramadi": ("IQGOV", H, None),
+        "tikrit": ("IQGOV", H, None),
+        "mosul": ("IQGOV", H, None),
+        "al-shaddadi": ("SYGOV", H, None),
+    },
+    "2013-03-10": {
+        "raqqa": ("REBELS", H, None),
+        "al-shaddadi": ("NUSRA", H, None),
+        "deir-ez-zor": ("SYGOV", C, "REBELS"),
+        "palmyra": ("SYGOV", H, None),
+        "mosul": ("IQGOV", H, None),
+    },
+    "2014-06-15": {
+        "mosul": ("ISIS", H, None),
+        "tikrit": ("ISIS", H, None),
+        "ramadi": ("IQGOV", C, "ISIS"),
+        "raqqa": ("ISIS", H, None),
+        "al-shaddadi": ("ISIS", H, None),
+        "palmyra": ("SYGOV", H, None),
+    },
+    "2015-06-01": {
+        "palmyra": ("ISIS", H, None),
+        "ramadi": ("ISIS", H, None),
+        "tikrit": ("IQGOV", H, None),
+        "deir-ez-zor": ("SYGOV", C, "ISIS"),
+    },
+    # The user's source, a news report of 27 March 2016.
+    "2016-03-27": {
+        "palmyra": ("SYGOV", H, None),
+        "raqqa": ("ISIS", H, None),
+        "deir-ez-zor": ("SYGOV", C, "ISIS"),
+        "ramadi": ("IQGOV", H, None),
+        "tikrit": ("IQGOV", H, None),
+        "mosul": ("ISIS", H, None),
+        "al-shaddadi": ("SDF", H, None),
+    },
+    "2016-03-26": {"palmyra": ("ISIS", C, "SYGOV")},
+    "2016-12-20": {"palmyra": ("ISIS", H, None), "mosul": ("ISIS", C, "IQGOV")},
+    "2017-03-05": {"palmyra": ("SYGOV", H, None)},
+    "2017-08-01": {"mosul": ("IQGOV", H, None), "raqqa": ("ISIS", C, "SDF")},
+    "2018-06-01": {
+        "palmyra": ("SYGOV", H, None),
+        "raqqa": ("SDF", H, None),
+        "deir-ez-zor": ("SYGOV", H, None),
+        "ramadi": ("IQGOV", H, None),
+        "tikrit": ("IQGOV", H, None),
+        "mosul": ("IQGOV", H, None),
+        "al-shaddadi": ("SDF", H, None),
+    },
+}
+
+
+@pytest.mark.parametrize("date", sorted(GOLDEN))
+def test_golden_states_of_the_seven_places(builtin, date):
+    state = control_at(builtin, date).set_index("id")
+    for place, (controller, status, other) in GOLDEN[date].items():
+        row = state.loc[place]
+        got = (row["controller"], row["status"], row["contested_by"] if status == C else None)
+        assert got == (controller, status, other), (date, place)
+
+
+def test_user_report_of_27_march_2016(builtin):
+    """Palmyra retaken that day; ISIS took it in May 2015; Ramadi retaken ~3 months
+    before; Tikrit lost by ISIS in 2015, al-Shaddadi in February 2016."""
+    state = control_at(builtin, "2016-03-27").set_index("id")
+    assert state.loc["palmyra", "since"] == pd.Timestamp("2016-03-27")
+    ev = builtin.events
+    isis_palmyra = ev[
+        (ev.place_id == "palmyra") & (ev.kind == "capture") & (ev.to_faction == "ISIS")
+    ]
+    assert isis_palmyra["date"].iloc[0].strftime("%Y-%m") == "2015-05"
+    days = (pd.Timestamp("2016-03-27") - state.loc["ramadi", "since"]).days
+    assert 75 <= days <= 105
+    assert state.loc["tikrit", "since"].year == 2015
+    assert state.loc["al-shaddadi", "since"].strftime("%Y-%m") == "2016-02"
+
+
+def test_state_is_a_geodataframe_in_wgs84(builtin):
+    state = control_at(builtin, "2016-03-27")
+    assert state.crs.to_epsg() == 4326
+    assert len(state) == len(builtin.places)
+    assert set(state["status"]) <= {"held", "contested", "unknown"}
+    assert state["since"].notna().all()
+
+
+def test_palmyra_changed_hands_four_times(builtin):
+    ev = place_history(builtin, "palmyra")
+    captures = ev[ev.kind == "capture"]
+    assert list(captures["to_faction"]) == ["ISIS", "SYGOV", "ISIS", "SYGOV"]
+    assert list(captures["date"].dt.year) == [2015, 2016, 2016, 2017]
+
+
+def test_every_event_is_cited(builtin):
+    ev = builtin.events
+    assert ev["source_url"].str.match(r"^https?://").all()
+    assert (ev["source_title"].str.len() > 3).all()
+    assert ev["certainty"].isin(["high", "medium", "low"]).all()
+
+
+def test_epochs_partition_the_timeline(builtin):
+    ep = epochs(builtin)
+    assert ep["start"].iloc[0] == TIMELINE_START
+    assert ep["end"].iloc[-1] == TIMELINE_END + pd.Timedelta(days=1)
+    assert (ep["start"].iloc[1:].to_numpy() == ep["end"].iloc[:-1].to_numpy()).all()
+    assert (ep["end"] > ep["start"]).all()
+    # Nothing changes inside an epoch.
+    for row in ep.sample(10, random_state=0).itertuples():
+        a = control_at(builtin, row.start)[["controller", "status"]]
+        b = control_at(builtin, row.end - pd.Timedelta(days=1))[["controller", "status"]]
+        pd.testing.assert_frame_equal(a, b)
+    assert epoch_of(builtin, "2016-03-28") == pd.Timestamp("2016-03-27")
+
+
+def test_events_between(builtin):
+    window = events_between(builtin, "2016-03-01", "2016-03-31")
+    assert "palmyra-5" in set(window["event_id"])
+    assert (window["when"] >= pd.Timestamp("2016-03-01")).all()
+    assert window["when"].is_monotonic_increasing
+
+
+def test_before_a_place_first_event_status_is_unknown():
+    places = places_frame(pd.DataFrame({"id": ["x"], "name": ["X"], "lat": ["35"], "lon": ["40"]}))
+    events = events_frame(
+        pd.DataFrame(
+            {
+                "event_id": ["x-1"],
+                "place_id": ["x"],
+                "kind": ["initial"],
+                "date": ["2013-01-01"],
+                "to_faction": ["SDF"],
+                "source_url": ["https://example.org"],
+            }
+        )
+    )
+    ds = Dataset(places, events)
+    assert control_at(ds, "2012-06-01")["status"].iloc[0] == "unknown"
+    assert control_at(ds, "2013-06-01")["controller"].iloc[0] == "SDF"
+
+
+# --- property test: vectorised state == naive replay ------------------------
+
+START = TIMELINE_START.date()
+
+
+@st.composite
+def datasets(draw):
+    n_places = draw(st.integers(1, 6))
+    place_rows, event_rows = [], []
+    for p in range(n_places):
+        pid = f"p{p}"
+        place_rows.append({"id": pid, "name": f"Place {p}", "lat": str(33 + p / 10),
+                           "lon": str(40 + p / 7)})  # fmt: skip
+        holder = draw(st.sampled_from(FACTION_CODES))
+        day = draw(st.integers(0, 30))
+        event_rows.append({"place_id": pid, "kind": "initial", "date": START + dt.timedelta(day),
+                               "from_faction": "", "to_faction": holder})  # fmt: skip
+        for _ in range(draw(st.integers(0, 6))):
+            day += draw(st.integers(0, 200))
+            kind = draw(st.sampled_from(["capture", "contest", "milestone"]))
+            other = draw(st.sampled_from([f for f in FACTION_CODES if f != holder]))
+            row = {"place_id": pid, "kind": kind, "date": START + dt.timedelta(day),
+                       "from_faction": holder, "to_faction": other}  # fmt: skip
+            if kind == "contest":
+                length = draw(st.one_of(st.none(), st.integers(0, 300)))
+                if length is not None:
+                    row["end_date"] = START + dt.timedelta(day + length)
+                    day += length
+                else:
+                    day += 1
+            if kind == "capture":
+                holder = other
+            event_rows.append(row)
+    events = pd.DataFrame(event_rows)
+    events["event_id"] = [f"e{i}" for i in range(len(events))]
+    events["source_url"] = "https://example.org"
+    events["date"] = events["date"].astype(str)
+    if "end_date" in events:
+        events["end_date"] = events["end_date"].astype(str).replace("nan", "")
+    events = events.fillna("")
+    return Dataset(places_frame(pd.DataFrame(place_rows)), events_frame(events))
+
+
+def naive_state(ds: Dataset, date: pd.Timestamp) -> dict:
+    """Replay every event in order, one place at a time."""
+    out = {}
+    for pid in ds.places["id"]:
+        ev = ds.events[ds.events.place_id == pid].copy()
+        ev["o"] = ev["kind"].map(KIND_ORDER)
+        ev = ev.sort_values(["date", "o"], kind="stable")
+        holder, contest, since = None, None, None
+        for e in ev.itertuples():
+            if e.date > date:
+                break
+            if e.kind in ("initial", "capture"):
+                holder, since = e.to_faction, e.date
+            elif e.kind == "contest":
+                end = e.end_date
+                if pd.isna(end):
+                    later = ev[(ev.kind == "capture") & (ev.date >= e.date)]["date"]
+                    end = later.iloc[0] if len(later) else TIMELINE_END + pd.Timedelta(days=1)
+                contest = (e.date, end, e.from_faction, e.to_faction)
+        contested = contest is not None and contest[0] <= date < contest[1]
+        status = "unknown" if holder is None else ("contested" if contested else "held")
+        if contested and contest[0] > since:
+            since = contest[0]
+        other = None
+        if contested:
+            other = contest[2] if holder == contest[3] else contest[3]
+        out[pid] = (holder, status, other, since)
+    return out
+
+
+@settings(max_examples=120, deadline=None)
+@given(ds=datasets(), offset=st.integers(0, 2600))
+def test_state_equals_naive_replay(ds, offset):
+    date = TIMELINE_START + pd.Timedelta(days=offset)
+    expected = naive_state(ds, date)
+    state = control_at(ds, date)
+    for row in state.itertuples():
+        holder, status, other, since = expected[row.id]
+        got_other = row.contested_by if row.status == "contested" else None
+        got_since = None if pd.isna(row.since) else row.since
+        assert (row.controller if row.status != "unknown" else None, row.status, got_other,
+                got_since) == (holder, status, other, since)  # fmt: skip
