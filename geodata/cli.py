@@ -193,6 +193,54 @@ def cmd_validate(args) -> int:
     return 1 if errors else 0
 
 
+def cmd_territory(args) -> int:
+    from .territory import territory_geojson
+
+    data = load_data(args.data)
+    doc = territory_geojson(data, args.date, max_reach_km=args.max_reach_km)
+    if args.format == "geojson" or args.json:
+        json.dump(doc, sys.stdout, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"Estimated territory on {args.date.date()} (reach {args.max_reach_km:g} km)")
+    for f in doc["features"]:
+        props = f["properties"]
+        if props["layer"] == "territory":
+            other = f" vs {props['contested_by']}" if props["contested_by"] else ""
+            print(f"  {props['faction']:<7} {props['status']}{other}: {props['area_km2']:,.0f} km2")
+        else:
+            a, b = props["factions"]
+            print(f"  front line {a}/{b}: {props['length_km']:,.0f} km")
+    return 0
+
+
+def cmd_areas(args) -> int:
+    from .territory import area_series
+
+    data = load_data(args.data)
+    series = area_series(data, max_reach_km=args.max_reach_km)
+    rows = [
+        {"date": _iso(r.date), "faction": r.faction, "area_km2": r.area_km2}
+        for r in series.itertuples()
+    ]
+    if args.json:
+        _dump(rows)
+        return 0
+    table = series.pivot_table(index="date", columns="faction", values="area_km2", fill_value=0)
+    print(table.round(0).astype(int).to_string())
+    return 0
+
+
+def _reach_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a distance in km, got {text!r}") from None
+    if not 1 <= value <= 500:
+        raise argparse.ArgumentTypeError(f"expected a reach between 1 and 500 km, got {value:g}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``frontline`` command."""
     parser = argparse.ArgumentParser(
@@ -225,6 +273,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", parents=[common], help="check place and event CSV files")
     p.add_argument("files", nargs="*", help="CSV files (default: the built-in data)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("territory", parents=[common],
+                       help="estimated territories and front lines at a date")  # fmt: skip
+    p.add_argument("--date", required=True, type=_date_arg, help="YYYY-MM-DD")
+    p.add_argument("--format", choices=["geojson", "text"], default="text")
+    p.add_argument("--max-reach-km", type=_reach_arg, default=40.0,
+                   help="how far a town's control reaches (default 40)")  # fmt: skip
+    p.set_defaults(func=cmd_territory)
+
+    p = sub.add_parser("areas", parents=[common],
+                       help="estimated area per faction at the start of every epoch")  # fmt: skip
+    p.add_argument("--max-reach-km", type=_reach_arg, default=40.0,
+                   help="how far a town's control reaches (default 40)")  # fmt: skip
+    p.set_defaults(func=cmd_areas)
 
     for register in _EXTRA_COMMANDS:
         register(sub, common)

@@ -282,10 +282,10 @@ def territory_geojson(
                     "layer": "territory",
                     "faction": row.faction,
                     "status": row.status,
-                    "contested_by": row.contested_by,
+                    "contested_by": row.contested_by if isinstance(row.contested_by, str) else None,
                     "area_km2": row.area_km2,
                 },
-                "geometry": shapely.geometry.mapping(row.geometry),
+                "geometry": _mapping(row.geometry),
             }
         )
     for row in fronts.itertuples():
@@ -297,7 +297,12 @@ def territory_geojson(
                     "factions": [row.faction_a, row.faction_b],
                     "length_km": row.length_km,
                 },
-                "geometry": shapely.geometry.mapping(row.geometry),
+                "geometry": _mapping(row.geometry),
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _mapping(geometry) -> dict:
+    """GeoJSON geometry dict with coordinates rounded to 5 decimals (~1 m)."""
+    return shapely.geometry.mapping(shapely.transform(geometry, lambda c: np.round(c, 5)))

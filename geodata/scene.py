@@ -1,0 +1,184 @@
+"""The scene at a date: every layer a map shows, as plain data, no rendering.
+
+One scene feeds every renderer (the live folium map, the static report image,
+the data exports), so they can never disagree about colours, layers or what
+is where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from .borders import load_borders, theatre_bounds
+from .dataset import Dataset
+from .events import format_date
+from .factions import FACTIONS, faction_color
+from .territory import DEFAULT_MAX_REACH_KM, front_lines, territories
+from .timeline import control_at, events_between, to_date
+
+__all__ = ["Scene", "LegendEntry", "build_scene", "KEY_PLACES", "EXTENTS", "resolve_extent"]
+
+# The seven places our user named: always labelled.
+KEY_PLACES = ("palmyra", "raqqa", "deir-ez-zor", "ramadi", "tikrit", "mosul", "al-shaddadi")
+
+# Named extents as (west, south, east, north) in degrees.
+EXTENTS = {
+    "syria": (35.5, 32.2, 42.5, 37.4),
+    "iraq": (38.7, 29.0, 48.7, 37.5),
+}
+
+
+def resolve_extent(extent) -> tuple[float, float, float, float]:
+    """Return ``(west, south, east, north)`` for a name or a 4-tuple / ``"W,S,E,N"``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or a malformed or empty box.
+
+    Examples
+    --------
+    >>> resolve_extent("36,32,43,38")
+    (36.0, 32.0, 43.0, 38.0)
+    """
+    if extent is None or extent == "theatre":
+        west, south, east, north = theatre_bounds()
+        return (west - 0.3, south - 0.3, east + 0.3, north + 0.3)
+    if isinstance(extent, str) and extent.lower() in EXTENTS:
+        return EXTENTS[extent.lower()]
+    parts = extent.split(",") if isinstance(extent, str) else list(extent)
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"expected an extent 'theatre', 'syria', 'iraq' or 'W,S,E,N' in degrees, got {extent!r}"
+        ) from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValueError(
+            f"extent {extent!r}: expected west < east and south < north within -180..180, -90..90"
+        )
+    return (west, south, east, north)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of the legend."""
+
+    code: str
+    label: str
+    color: str
+    kind: str = "faction"  # faction | contested | frontline | event
+
+
+@dataclass
+class Scene:
+    """All layers of the map at one date (EPSG:4326 throughout).
+
+    Attributes
+    ----------
+    date : pandas.Timestamp
+    towns : geopandas.GeoDataFrame
+        The state of every place plus ``color`` (controller), ``ring_color``
+        (the contesting faction, or the controller's colour), ``label``
+        (True for the key places) and ``recent`` (changed in the window).
+    territories : geopandas.GeoDataFrame
+        From :func:`geodata.territory.territories` plus ``color``.
+    front_lines : geopandas.GeoDataFrame
+        From :func:`geodata.territory.front_lines`.
+    borders : geopandas.GeoDataFrame
+        Country outlines (Natural Earth).
+    recent_events : pandas.DataFrame
+        Events in the ``recent_days`` before the date (inclusive).
+    legend : list of LegendEntry
+    extent : tuple
+        ``(west, south, east, north)``.
+    """
+
+    date: pd.Timestamp
+    towns: gpd.GeoDataFrame
+    territories: gpd.GeoDataFrame
+    front_lines: gpd.GeoDataFrame
+    borders: gpd.GeoDataFrame
+    recent_events: pd.DataFrame
+    legend: list[LegendEntry] = field(default_factory=list)
+    extent: tuple[float, float, float, float] = (34.5, 28.5, 49.0, 38.0)
+
+    @property
+    def title(self) -> str:
+        """Map title, e.g. ``"Control of towns, 27 March 2016"``."""
+        return f"Control of towns, {format_date(self.date)}"
+
+
+def build_scene(
+    dataset: Dataset,
+    date,
+    *,
+    recent_days: int = 28,
+    max_reach_km: float = DEFAULT_MAX_REACH_KM,
+    factions: list[str] | None = None,
+    extent="theatre",
+) -> Scene:
+    """Compute every layer of the map at a date.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    date : str or datetime-like
+    recent_days : int, default 28
+        Events this many days before ``date`` (inclusive) are "recent".
+    max_reach_km : float, default 40
+        Passed to :func:`geodata.territory.territories`.
+    factions : list of str, optional
+        Show only these factions' towns and territories (default: all).
+    extent : str or tuple, default "theatre"
+        See :func:`resolve_extent`.
+
+    Returns
+    -------
+    Scene
+    """
+    date = to_date(date)
+    state = control_at(dataset, date)
+    terr = territories(dataset, state, max_reach_km=max_reach_km)
+    fronts = front_lines(dataset, state, max_reach_km=max_reach_km)
+    recent = events_between(dataset, date - pd.Timedelta(days=recent_days), date)
+
+    towns = state.copy()
+    towns["color"] = [faction_color(c) for c in towns["controller"]]
+    towns["ring_color"] = [
+        faction_color(o) if s == "contested" else faction_color(c)
+        for c, s, o in zip(towns["controller"], towns["status"], towns["contested_by"], strict=True)
+    ]
+    towns["label"] = towns["id"].isin(KEY_PLACES)
+    towns["recent"] = towns["id"].isin(set(recent["place_id"]))
+    terr = terr.assign(color=[faction_color(f) for f in terr["faction"]])
+    if factions is not None:
+        keep = set(factions)
+        towns = towns[towns["controller"].isin(keep)]
+        terr = terr[terr["faction"].isin(keep)]
+        fronts = fronts[fronts["faction_a"].isin(keep) | fronts["faction_b"].isin(keep)]
+
+    present = set(state["controller"].dropna())
+    legend = [
+        LegendEntry(code, FACTIONS[code].name, FACTIONS[code].color)
+        for code in FACTIONS
+        if code in present
+    ]
+    legend += [
+        LegendEntry("contested", "Contested town (ring: attacker)", "#ffffff", "contested"),
+        LegendEntry("frontline", "Estimated front line", "#e31a1c", "frontline"),
+        LegendEntry("recent", f"Changed in the last {recent_days} days", "#ffff00", "event"),
+    ]
+    return Scene(
+        date=date,
+        towns=towns.reset_index(drop=True),
+        territories=terr.reset_index(drop=True),
+        front_lines=fronts.reset_index(drop=True),
+        borders=load_borders(),
+        recent_events=recent,
+        legend=legend,
+        extent=resolve_extent(extent),
+    )
