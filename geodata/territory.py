@@ -92,6 +92,15 @@ def _build_cells(dataset: Dataset, max_reach_km: float, theatre) -> _Cells:
         )
         for g in cells[has]
     ]
+    # Make the cells an exact coverage: shared edges with identical vertices,
+    # so that unions per faction neither overlap nor leave slivers, and stay
+    # valid when reprojected.
+    has &= np.array([g is not None and not g.is_empty for g in cells])
+    if has.any():
+        cleaned = shapely.coverage_clean(np.asarray(list(cells[has]), dtype=object))
+        cells[has] = cleaned
+        has &= np.array([g is not None and not g.is_empty for g in cells])
+    cells[~has] = None
     areas = np.where(has, shapely.area(np.where(has, cells, shapely.Point())) / 1e6, 0.0)
 
     # Neighbours: raw Voronoi cells share an exact edge; keep the part of it
@@ -172,7 +181,7 @@ def territories(
     for (faction, status, other), group in frame.groupby(
         ["faction", "status", "contested_by"], sort=True
     ):
-        geometry = shapely.union_all(group["cell"].to_numpy(), grid_size=1.0)
+        geometry = shapely.coverage_union_all(group["cell"].to_numpy())
         rows.append(
             {
                 "faction": faction,
@@ -251,13 +260,17 @@ def area_series(
         holding anything, oldest first.
     """
     c = _cells(dataset, max_reach_km, theatre)
-    rows = []
+    sums = {}
     for start in epochs(dataset)["start"]:
         state = control_at(dataset, start)
-        sums = pd.Series(c.area_km2).groupby(state["controller"].to_numpy(dtype=object)).sum()
-        for faction, km2 in sums.items():
-            rows.append({"date": start, "faction": faction, "area_km2": round(float(km2), 1)})
-    return pd.DataFrame(rows, columns=["date", "faction", "area_km2"])
+        by = pd.Series(c.area_km2).groupby(state["controller"].to_numpy(dtype=object)).sum()
+        sums[start] = by
+    # Every faction that ever held land gets a row per epoch (0 when it holds
+    # nothing), so a chart falls to zero instead of stopping.
+    table = pd.DataFrame(sums).T.fillna(0.0).round(1)
+    table.index.name = "date"
+    out = table.reset_index().melt(id_vars="date", var_name="faction", value_name="area_km2")
+    return out.sort_values(["date", "faction"], kind="stable").reset_index(drop=True)
 
 
 def territory_geojson(

@@ -1,0 +1,229 @@
+"""Estimated territories and front lines: invariants on every epoch of the
+built-in data and on generated data, a golden GeoJSON, and the ISIS area curve."""
+
+import json
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from geopandas.testing import assert_geodataframe_equal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geodata import Dataset, control_at, epochs
+from geodata.borders import theatre_polygon
+from geodata.cli import main
+from geodata.factions import FACTION_CODES
+from geodata.io import events_frame, places_frame
+from geodata.territory import METRIC_CRS, area_series, front_lines, territories
+
+GOLDEN = Path(__file__).parent / "data" / "territory_2016-03-27.geojson"
+TOL_M = 5.0  # metres: coordinates are rounded/reprojected on the way out
+
+
+def check_invariants(ds, date, **kw):
+    state = control_at(ds, date)
+    terr = territories(ds, state, **kw)
+    fronts = front_lines(ds, state, **kw)
+    assert terr.crs.to_epsg() == 4326 and fronts.crs.to_epsg() == 4326
+    t = terr.to_crs(METRIC_CRS)
+    theatre = gpd.GeoSeries([theatre_polygon()], crs=4326).to_crs(METRIC_CRS).iloc[0]
+    # valid, non-empty polygons
+    assert t.geometry.is_valid.all(), date
+    assert set(t.geom_type) <= {"Polygon", "MultiPolygon"}
+    # no overlaps (beyond rounding)
+    geoms = list(t.geometry)
+    for i in range(len(geoms)):
+        for j in range(i + 1, len(geoms)):
+            assert geoms[i].intersection(geoms[j]).area < 1e4, (date, i, j)  # < 0.01 km²
+    # inside the theatre
+    outside = shapely.difference(shapely.union_all(geoms), theatre.buffer(TOL_M)) if geoms else None
+    assert outside is None or outside.area < 1e4, date
+    # areas sum to no more than the theatre
+    assert t["area_km2"].sum() <= theatre.area / 1e6 + 1
+    # every held place inside its own faction's territory
+    pts = state.to_crs(METRIC_CRS)
+    held = pts[(pts["status"] == "held") & pts.geometry.within(theatre.buffer(-TOL_M))]
+    own = t[t["status"] == "held"].set_index("faction").geometry
+    for row in held.itertuples():
+        assert row.controller in own.index, (date, row.id)
+        assert own[row.controller].buffer(TOL_M).contains(row.geometry), (date, row.id)
+    # front lines only between different factions, on their shared boundary
+    f = fronts.to_crs(METRIC_CRS)
+    by_faction = t.dissolve("faction").geometry
+    for row in f.itertuples():
+        assert row.faction_a != row.faction_b
+        assert row.faction_a < row.faction_b
+        for side in (row.faction_a, row.faction_b):
+            boundary = by_faction[side].boundary.buffer(TOL_M * 4)
+            assert row.geometry.difference(boundary).length < 50, (date, side)
+    return terr, fronts
+
+
+def test_invariants_on_every_epoch(builtin):
+    for start in epochs(builtin)["start"]:
+        check_invariants(builtin, start)
+
+
+def test_borders_and_coast_are_not_front_lines(builtin):
+    fronts = front_lines(builtin, "2016-03-27").to_crs(METRIC_CRS)
+    border = gpd.GeoSeries([theatre_polygon()], crs=4326).to_crs(METRIC_CRS).iloc[0].boundary
+    near_border = fronts.geometry.intersection(border.buffer(100)).length.sum()
+    assert near_border < 0.02 * fronts.length.sum()
+
+
+def test_euphrates_valley_is_isis_in_2015(builtin):
+    terr = territories(builtin, "2015-06-01").set_index(["faction", "status"])
+    isis = terr.loc[("ISIS", "held")].geometry
+    for lon, lat in [(39.01, 35.95), (40.45, 35.02), (40.92, 34.45), (41.92, 34.48)]:
+        assert isis.contains(shapely.Point(lon, lat)), (lon, lat)
+
+
+def test_palmyra_front_in_march_2016(builtin):
+    before = front_lines(builtin, "2016-03-20")
+    pair = before[(before.faction_a == "ISIS") & (before.faction_b == "SYGOV")]
+    assert len(pair) == 1
+    palmyra = shapely.Point(38.284, 34.562)
+    # Palmyra itself is contested on the 20th, a government town on the 27th.
+    state = control_at(builtin, "2016-03-20").set_index("id")
+    assert state.loc["palmyra", "status"] == "contested"
+    terr = territories(builtin, "2016-03-27")
+    gov = terr[(terr.faction == "SYGOV") & (terr.status == "held")].geometry.iloc[0]
+    assert gov.contains(palmyra)
+
+
+def test_reach_is_a_parameter(builtin):
+    small = territories(builtin, "2015-06-01", max_reach_km=20)["area_km2"].sum()
+    large = territories(builtin, "2015-06-01", max_reach_km=60)["area_km2"].sum()
+    assert small < large
+
+
+def test_isis_area_rises_through_2014_and_falls_to_zero(builtin):
+    a = area_series(builtin)
+    isis = a[a.faction == "ISIS"].set_index("date")["area_km2"]
+
+    def at(date):
+        return isis[isis.index <= pd.Timestamp(date)].iloc[-1]
+
+    assert at("2014-01-01") < at("2014-07-01") < at("2014-10-01")
+    peak = isis.max()
+    assert pd.Timestamp("2014-06-01") <= isis.idxmax() <= pd.Timestamp("2015-12-31")
+    assert at("2016-07-01") < at("2015-07-01")
+    assert at("2017-12-31") < 0.1 * peak
+    assert at("2019-06-01") == 0
+    # Within 40% of IHS Conflict Monitor's published estimates (see README).
+    for date, ihs in [("2015-01-01", 90800), ("2015-12-14", 78000), ("2016-07-04", 68300),
+                      ("2016-12-31", 60400), ("2017-06-26", 36200)]:  # fmt: skip
+        assert abs(at(date) - ihs) / ihs < 0.4, (date, at(date), ihs)
+
+
+def test_area_series_rows(builtin):
+    a = area_series(builtin)
+    assert list(a.columns) == ["date", "faction", "area_km2"]
+    assert a.groupby("date").size().nunique() == 1  # every faction on every date
+    assert len(a["date"].unique()) == len(epochs(builtin))
+
+
+def _golden_frame(ds):
+    doc = json.loads(json.dumps(_territory_doc(ds)))
+    return gpd.GeoDataFrame.from_features(doc["features"], crs=4326)
+
+
+def _territory_doc(ds):
+    from geodata.territory import territory_geojson
+
+    return territory_geojson(ds, "2016-03-27")
+
+
+def test_golden_geojson_2016_03_27(builtin):
+    got = _golden_frame(builtin)
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not GOLDEN.exists():
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(json.dumps(_territory_doc(builtin), ensure_ascii=False) + "\n")
+        if os.environ.get("UPDATE_GOLDEN") != "1":
+            pytest.fail(f"golden file {GOLDEN} was missing; written now, check it in")
+    expected = gpd.read_file(GOLDEN)
+    got["factions"] = got["factions"].astype(str)
+    expected["factions"] = expected["factions"].astype(str)
+    cols = ["layer", "faction", "status", "area_km2", "geometry"]
+    assert_geodataframe_equal(
+        got[cols].reset_index(drop=True),
+        expected[cols].reset_index(drop=True),
+        check_less_precise=True,
+        check_dtype=False,
+        normalize=True,
+    )
+
+
+def test_cli_territory_geojson(capsys):
+    assert main(["territory", "--date", "2016-03-27", "--format", "geojson"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["type"] == "FeatureCollection"
+    layers = {f["properties"]["layer"] for f in doc["features"]}
+    assert layers == {"territory", "frontline"}
+    for f in doc["features"]:
+        p = f["properties"]
+        if p["layer"] == "territory":
+            assert p["faction"] in FACTION_CODES and p["area_km2"] > 0
+        else:
+            assert len(p["factions"]) == 2 and p["factions"][0] != p["factions"][1]
+
+
+def test_cli_areas_json(capsys):
+    assert main(["areas", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert set(rows[0]) == {"date", "faction", "area_km2"}
+    assert any(r["faction"] == "ISIS" and r["area_km2"] > 50000 for r in rows)
+
+
+def test_cli_rejects_bad_reach(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["territory", "--date", "2016-03-27", "--max-reach-km", "-3"])
+    assert exc.value.code == 2
+
+
+# --- generated data -----------------------------------------------------------
+
+THEATRE_BOX = (36.0, 30.0, 47.5, 37.2)
+
+
+@st.composite
+def generated(draw):
+    n = draw(st.integers(1, 40))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    w, s, e, nn = THEATRE_BOX
+    lon = rng.uniform(w, e, n).round(4)
+    lat = rng.uniform(s, nn, n).round(4)
+    codes = [draw(st.sampled_from(FACTION_CODES)) for _ in range(n)]
+    contested = [draw(st.booleans()) and draw(st.booleans()) for _ in range(n)]
+    places = pd.DataFrame(
+        {
+            "id": [f"p{i}" for i in range(n)],
+            "name": [f"P{i}" for i in range(n)],
+            "lat": lat.astype(str),
+            "lon": lon.astype(str),
+        }  # fmt: skip
+    )
+    rows = []
+    for i, code in enumerate(codes):
+        rows.append({"place_id": f"p{i}", "kind": "initial", "date": "2012-01-01",
+                     "from_faction": "", "to_faction": code})  # fmt: skip
+        if contested[i]:
+            other = next(f for f in FACTION_CODES if f != code)
+            rows.append({"place_id": f"p{i}", "kind": "contest", "date": "2012-01-01",
+                         "from_faction": code, "to_faction": other})  # fmt: skip
+    events = pd.DataFrame(rows).assign(source_url="https://example.org")
+    events["event_id"] = [f"e{i}" for i in range(len(events))]
+    reach = draw(st.sampled_from([15.0, 40.0, 120.0]))
+    return Dataset(places_frame(places), events_frame(events)), reach
+
+
+@settings(max_examples=25, deadline=None)
+@given(generated())
+def test_invariants_on_generated_data(case):
+    ds, reach = case
+    check_invariants(ds, "2013-01-01", max_reach_km=reach)
