@@ -27,7 +27,7 @@ import shapely
 
 from .borders import EQUAL_AREA_CRS
 from .dataset import Dataset
-from .timeline import control_at, epochs, to_date
+from .timeline import control_table, epochs, to_date
 
 __all__ = [
     "METRIC_CRS",
@@ -131,7 +131,7 @@ def _cells(dataset: Dataset, max_reach_km: float, theatre) -> _Cells:
 def _state(dataset: Dataset, date_or_state) -> gpd.GeoDataFrame:
     if isinstance(date_or_state, pd.DataFrame):
         return date_or_state
-    return control_at(dataset, date_or_state)
+    return control_table(dataset, date_or_state)
 
 
 def territories(
@@ -262,7 +262,7 @@ def area_series(
     c = _cells(dataset, max_reach_km, theatre)
     sums = {}
     for start in epochs(dataset)["start"]:
-        state = control_at(dataset, start)
+        state = control_table(dataset, start)
         by = pd.Series(c.area_km2).groupby(state["controller"].to_numpy(dtype=object)).sum()
         sums[start] = by
     # Every faction that ever held land gets a row per epoch (0 when it holds

@@ -19,6 +19,7 @@ from .events import CONTROL_KINDS, TIMELINE_END, TIMELINE_START
 
 __all__ = [
     "control_at",
+    "control_table",
     "epochs",
     "epoch_of",
     "events_between",
@@ -81,6 +82,7 @@ class _Index:
     contest_day: np.ndarray
     contest_precision: np.ndarray
     contest_event: np.ndarray
+    place_ids: np.ndarray
 
 
 def _build_index(dataset: Dataset) -> _Index:
@@ -132,6 +134,7 @@ def _build_index(dataset: Dataset) -> _Index:
         contest_day=day[is_contest][t_order],
         contest_precision=pick("date_precision", is_contest, t_order),
         contest_event=pick("event_id", is_contest, t_order),
+        place_ids=dataset.places["id"].to_numpy(dtype=object),
     )
 
 
@@ -146,6 +149,64 @@ def _last_at(keys: np.ndarray, places: np.ndarray, n: int, day: int):
     valid = idx >= 0
     valid[valid] = places[idx[valid]] == np.arange(n)[valid]
     return np.where(valid, idx, -1)
+
+
+def _day_number(date) -> int:
+    """Days since 1970-01-01 of a date given as text, Timestamp or datetime."""
+    if isinstance(date, pd.Timestamp):
+        return int(date.normalize().value // 86_400_000_000_000)
+    return int(_days([to_date(date)])[0])
+
+
+def control_table(dataset: Dataset, date) -> pd.DataFrame:
+    """Return every place's controller and status at a date, without geometry.
+
+    The fast core of :func:`control_at` (same columns but ``name``,
+    ``name_ar``, ``country`` and ``geometry``), for callers that only need
+    who holds what.
+    """
+    day = _day_number(date)
+    ix = _index(dataset)
+    n = len(dataset.places)
+    ci = _last_at(ix.change_key, ix.change_place, n, day)
+    has = ci >= 0
+    safe = np.where(has, ci, 0)
+    if len(ix.change_key):
+        controller = np.where(has, ix.change_to[safe], None)
+        since_day = np.where(has, ix.change_day[safe], 0)
+        precision = np.where(has, ix.change_precision[safe], None)
+        event = np.where(has, ix.change_event[safe], None)
+    else:
+        controller = precision = event = np.full(n, None)
+        since_day = np.zeros(n, dtype=np.int64)
+
+    ti = _last_at(ix.contest_key, ix.contest_place, n, day)
+    contested = ti >= 0
+    other = np.full(n, None)
+    if len(ix.contest_key):
+        tsafe = np.where(contested, ti, 0)
+        contested &= day < ix.contest_end[tsafe]
+        start = ix.contest_day[tsafe]
+        attacker, defender = ix.contest_to[tsafe], ix.contest_from[tsafe]
+        other = np.where(contested, np.where(controller == attacker, defender, attacker), None)
+        later = contested & (start > since_day)
+        since_day = np.where(later, start, since_day)
+        precision = np.where(later, ix.contest_precision[tsafe], precision)
+        event = np.where(later, ix.contest_event[tsafe], event)
+    status = np.where(~has, "unknown", np.where(contested, "contested", "held"))
+    since = np.where(has, since_day, np.iinfo(np.int64).min).astype("datetime64[D]")
+    return pd.DataFrame(
+        {
+            "id": ix.place_ids,
+            "controller": controller,
+            "status": status,
+            "contested_by": other,
+            "since": since.astype("datetime64[ns]"),
+            "since_precision": precision,
+            "event_id": event,
+        },
+        copy=False,
+    )
 
 
 def control_at(dataset: Dataset, date) -> gpd.GeoDataFrame:
@@ -174,46 +235,15 @@ def control_at(dataset: Dataset, date) -> gpd.GeoDataFrame:
     >>> state.set_index("id").loc["palmyra", "controller"]
     'SYGOV'
     """
-    day = int(_days([to_date(date)])[0])
-    ix = _index(dataset)
-    n = len(dataset.places)
-    ci = _last_at(ix.change_key, ix.change_place, n, day)
-    has = ci >= 0
-    safe = np.where(has, ci, 0)
-    controller = np.where(has, ix.change_to[safe] if len(ix.change_to) else None, None)
-    since_day = np.where(has, ix.change_day[safe] if len(ix.change_day) else 0, 0)
-    precision = np.where(has, ix.change_precision[safe] if len(ix.change_day) else "", "")
-    event = np.where(has, ix.change_event[safe] if len(ix.change_day) else "", "")
-
-    ti = _last_at(ix.contest_key, ix.contest_place, n, day)
-    contested = ti >= 0
-    tsafe = np.where(contested, ti, 0)
-    if len(ix.contest_key):
-        contested &= day < ix.contest_end[tsafe]
-        start = ix.contest_day[tsafe]
-        other = np.where(controller == ix.contest_to[tsafe], ix.contest_from[tsafe],
-                         ix.contest_to[tsafe])  # fmt: skip
-        later = contested & (start > since_day)
-        since_day = np.where(later, start, since_day)
-        precision = np.where(later, ix.contest_precision[tsafe], precision)
-        event = np.where(later, ix.contest_event[tsafe], event)
-    else:
-        other = np.full(n, None)
-    status = np.where(~has, "unknown", np.where(contested, "contested", "held"))
-    since = pd.to_datetime(since_day.astype("datetime64[D]")).where(has, pd.NaT)
+    table = control_table(dataset, date)
     places = dataset.places
     return gpd.GeoDataFrame(
         {
-            "id": places["id"].to_numpy(),
+            "id": table["id"].to_numpy(),
             "name": places["name"].to_numpy(),
             "name_ar": places["name_ar"].to_numpy(),
             "country": places["country"].to_numpy(),
-            "controller": controller,
-            "status": status,
-            "contested_by": np.where(contested, other, None),
-            "since": since,
-            "since_precision": np.where(has, precision, None),
-            "event_id": np.where(has, event, None),
+            **{c: table[c].to_numpy() for c in table.columns if c != "id"},
         },
         geometry=places.geometry.to_numpy(),
         crs=places.crs,
