@@ -195,18 +195,21 @@ def control_table(dataset: Dataset, date) -> pd.DataFrame:
         event = np.where(later, ix.contest_event[tsafe], event)
     status = np.where(~has, "unknown", np.where(contested, "contested", "held"))
     since = np.where(has, since_day, np.iinfo(np.int64).min).astype("datetime64[D]")
-    return pd.DataFrame(
-        {
-            "id": ix.place_ids,
-            "controller": controller,
-            "status": status,
-            "contested_by": other,
-            "since": since.astype("datetime64[ns]"),
-            "since_precision": precision,
-            "event_id": event,
-        },
-        copy=False,
+    columns = {
+        "id": ix.place_ids,
+        "controller": controller,
+        "status": status,
+        "contested_by": other,
+        "since_precision": precision,
+        "event_id": event,
+    }
+    # Plain object columns: pandas' string inference would cost more than
+    # the whole computation on large datasets.
+    frame = pd.DataFrame(
+        {k: pd.Series(v, dtype=object, copy=False) for k, v in columns.items()}, copy=False
     )
+    frame.insert(4, "since", since.astype("datetime64[ns]"))
+    return frame
 
 
 def control_at(dataset: Dataset, date) -> gpd.GeoDataFrame:

@@ -1,0 +1,1 @@
+"""Benchmarks of what users feel: run with ``make bench`` (``python -m bench``)."""

@@ -1,0 +1,100 @@
+"""Run every benchmark, print a table and write bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+@dataclass
+class Results:
+    rows: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def add(self, name, value, unit, target, met):
+        self.rows.append((name, value, unit, target, met))
+        shown = f"{value:,.2f} {unit}" if isinstance(value, float | int) else str(value)
+        flag = "" if met is None else ("  ok" if met else "  MISSED")
+        print(f"{name:<66} {shown:>14}  {target}{flag}", flush=True)
+
+    def markdown(self) -> str:
+        lines = ["| benchmark | result | target | met |", "|---|---|---|---|"]
+        for name, value, unit, target, met in self.rows:
+            shown = f"{value:,.2f} {unit}" if isinstance(value, float | int) else str(value)
+            mark = "" if met is None else ("yes" if met else "**no**")
+            lines.append(f"| {name.strip()} | {shown} | {target} | {mark} |")
+        return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    chromium = "absent"
+    if os.path.exists("/usr/bin/chromium"):
+        proc = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True)
+        chromium = proc.stdout.strip()
+    versions = ", ".join(
+        f"{name} {metadata.version(name)}"
+        for name in ("pandas", "geopandas", "shapely", "streamlit", "streamlit-folium", "folium")
+    )
+    return (
+        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}\n"
+        f"- {platform.platform()}; Python {platform.python_version()}\n"
+        f"- {versions}; {chromium}"
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--only", nargs="*", help="sections: core export browser")
+    args = parser.parse_args(argv)
+    sections = set(args.only or ["core", "export", "browser"])
+    results = Results()
+    print(f"{'benchmark':<66} {'result':>14}  target")
+    if "core" in sections:
+        from .core import state_benchmarks, territory_benchmarks
+
+        state_benchmarks(results)
+        territory_benchmarks(results)
+    if "export" in sections:
+        from .export import export_benchmarks
+
+        export_benchmarks(results)
+    if "browser" in sections:
+        from .browser import browser_benchmarks
+
+        browser_benchmarks(results)
+    text = (
+        "# Benchmark results\n\nWritten by `make bench` (`python -m bench`). Machine:\n\n"
+        f"{machine()}\n\n{results.markdown()}\n"
+    )
+    if results.notes:
+        text += "\n## Notes\n\n" + "\n".join(f"- {n}" for n in results.notes) + "\n"
+    (HERE / "RESULTS.md").write_text(text)
+    print(f"\nwritten {HERE / 'RESULTS.md'}")
+    missed = [r for r in results.rows if r[4] is False]
+    return 1 if missed and os.environ.get("BENCH_STRICT") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
