@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -241,6 +242,150 @@ def _reach_arg(text: str) -> float:
     return value
 
 
+def _dpi_arg(text: str) -> int:
+    from .render import check_dpi
+
+    try:
+        return check_dpi(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _extent_arg(text: str):
+    from .render import check_extent
+
+    try:
+        return check_extent(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _output_path(text: str, suffixes: dict[str, str], given: str | None) -> tuple[Path, str]:
+    """Check ``--out`` before any work: its folder exists and is writable.
+
+    Returns the path and the format (``given``, or read from the suffix).
+    """
+    out = Path(text).expanduser()
+    if out.is_dir():
+        raise CliError(f"--out {text} is a folder; expected a file name", 2)
+    fmt = given
+    if fmt is None:
+        fmt = suffixes.get(out.suffix.lower())
+        if fmt is None:
+            known = ", ".join(sorted(suffixes))
+            raise CliError(f"--out {text}: cannot tell the format from the suffix "
+                           f"{out.suffix or '(none)'!r}; expected one of {known}", 2)  # fmt: skip
+    folder = out.parent
+    if not folder.is_dir():
+        raise CliError(f"--out {text}: no such folder {str(folder)!r}", 2)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CliError(f"--out {text}: the folder {str(folder)!r} is not writable", 1)
+    return out, fmt
+
+
+def _write(out: Path, content: bytes) -> None:
+    from .exporters import write_atomic
+
+    try:
+        write_atomic(out, content)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def cmd_export(args) -> int:
+    from .exporters import EXPORT_FORMATS, export_state
+
+    suffixes = {f.extension: f.code for f in EXPORT_FORMATS.values()}
+    suffixes |= {".json": "geojson", ".htm": "html"}
+    out, fmt = _output_path(args.out, suffixes, args.format)
+    data = load_data(args.data)
+    try:
+        content = export_state(data, args.date, fmt, extent=args.extent or "theatre",
+                               dpi=args.dpi)  # fmt: skip
+    except ValueError as exc:
+        raise CliError(str(exc), 2) from None
+    _write(out, content)
+    if args.json:
+        _dump({"path": str(out), "format": fmt, "date": _iso(args.date), "bytes": len(content)})
+    else:
+        print(f"wrote {out} ({fmt}, {_size(len(content))})")
+    return 0
+
+
+def _progress_bar(stream, label: str):
+    """A ``progress(done, total)`` callback drawing a bar on ``stream``."""
+    tty = stream.isatty()
+    state = {"last": -1}
+
+    def progress(done: int, total: int) -> None:
+        if tty:
+            width = 30
+            filled = round(width * done / max(total, 1))
+            stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            if done == total:
+                stream.write("\n")
+            stream.flush()
+        else:
+            # Logs get a line per tenth, not a carriage-return animation.
+            tenth = done * 10 // max(total, 1)
+            if tenth != state["last"]:
+                state["last"] = tenth
+                print(f"{label}: {done}/{total}", file=stream, flush=True)
+
+    return progress
+
+
+def cmd_replay(args) -> int:
+    from .replay import (
+        MAX_FRAMES,
+        TooManyFrames,
+        VideoUnavailable,
+        render_replay,
+        replay_dates,
+        too_many_hint,
+    )
+
+    out, fmt = _output_path(args.out, {".gif": "gif", ".mp4": "mp4"}, None)
+    if args.start > args.end:
+        raise CliError(f"--start {args.start.date()} is after --end {args.end.date()}", 2)
+    data = load_data(args.data)
+    n = len(replay_dates(data, args.start, args.end, step=args.step))
+    if n > MAX_FRAMES:
+        raise CliError(f"{n} frames from {args.start.date()} to {args.end.date()} by "
+                       f"--step {args.step}: the limit is {MAX_FRAMES}; "
+                       f"{too_many_hint(args.step)}", 2)  # fmt: skip
+    try:
+        content = render_replay(
+            data, args.start, args.end, step=args.step, fmt=fmt, dpi=args.dpi,
+            extent=args.extent or "theatre", frame_ms=args.frame_ms,
+            progress=_progress_bar(sys.stderr, "rendering frames"),
+        )  # fmt: skip
+    except VideoUnavailable as exc:
+        raise CliError(str(exc), 1) from None
+    except (TooManyFrames, ValueError) as exc:
+        raise CliError(str(exc), 2) from None
+    _write(out, content)
+    if args.json:
+        _dump({"path": str(out), "format": fmt, "frames": n, "bytes": len(content)})
+    else:
+        print(f"wrote {out} ({fmt}, {n} frames, {_size(len(content))})")
+    return 0
+
+
+def _frame_ms_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected milliseconds, got {text!r}") from None
+    if not 50 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"expected 50 to 10000 ms per frame, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``frontline`` command."""
     parser = argparse.ArgumentParser(
@@ -287,6 +432,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-reach-km", type=_reach_arg, default=40.0,
                    help="how far a town's control reaches (default 40)")  # fmt: skip
     p.set_defaults(func=cmd_areas)
+
+    extent_help = ("theatre (default), syria, iraq, or a box W,S,E,N in degrees "
+                   "(e.g. 38,34,42,37)")  # fmt: skip
+    p = sub.add_parser("export", parents=[common],
+                       help="the map or the data at a date as a file (png, svg, pdf, html, "
+                            "geojson, gpkg, kml, csv)")  # fmt: skip
+    p.add_argument("--date", required=True, type=_date_arg, help="YYYY-MM-DD")
+    p.add_argument("--format", choices=["png", "svg", "pdf", "html", "geojson", "gpkg", "kml",
+                                        "csv"],
+                   help="file format (default: from the --out suffix)")  # fmt: skip
+    p.add_argument("--out", required=True, metavar="PATH",
+                   help="file to write (replaced atomically: never left half-written)")  # fmt: skip
+    p.add_argument("--extent", type=_extent_arg, metavar="EXTENT",
+                   help=f"view of the map formats (png, svg, pdf, html): {extent_help}; "
+                        "data formats always hold every place")  # fmt: skip
+    p.add_argument("--dpi", type=_dpi_arg, default=150,
+                   help="resolution of PNG images, 72..300 (default 150)")  # fmt: skip
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("replay", parents=[common],
+                       help="an animated map over a date range "
+                            "(GIF, or MP4 with imageio-ffmpeg)")  # fmt: skip
+    p.add_argument("--start", required=True, type=_date_arg, help="first frame (YYYY-MM-DD)")
+    p.add_argument("--end", required=True, type=_date_arg, help="last frame (YYYY-MM-DD)")
+    p.add_argument("--step", choices=["event", "week", "month"], default="month",
+                   help="a frame per change of the map (event), per week, "
+                        "or per month (default)")  # fmt: skip
+    p.add_argument("--out", required=True, metavar="PATH",
+                   help="replay.gif or replay.mp4 (the format follows the suffix)")  # fmt: skip
+    p.add_argument("--extent", type=_extent_arg, metavar="EXTENT", help=extent_help)
+    p.add_argument("--dpi", type=_dpi_arg, default=100,
+                   help="resolution, 72..300 (default 100: 700 pixels wide)")  # fmt: skip
+    p.add_argument("--frame-ms", type=_frame_ms_arg, default=700,
+                   help="how long each frame shows, in ms (default 700)")  # fmt: skip
+    p.set_defaults(func=cmd_replay)
 
     for register in _EXTRA_COMMANDS:
         register(sub, common)
