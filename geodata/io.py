@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import io as _io
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +33,33 @@ __all__ = [
 
 DATA_DIR = Path(str(resources.files("geodata") / "data"))
 MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 (Excel's "Unicode text"): a BOM, or NUL as every other byte of ASCII text."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    even, odd = head[0::2], head[1::2]
+    return any(
+        zeros.count(0) >= 0.9 * len(zeros) and text.count(0) <= 0.1 * len(text)
+        for zeros, text in ((odd, even), (even, odd))
+        if zeros and text
+    )
+
+
+def _wide_rows(text: str, delimiter: str, file: str) -> list[Problem]:
+    """One problem per row with more cells than the header (rows as a spreadsheet shows them)."""
+    try:
+        rows = csv.reader(_io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+        width = len(next(rows, []))
+        return [
+            Problem(file, number, None, f"{len(row)} cells, but the header has {width}: "
+                    "quote cells that contain a separator, or remove the extra cells")
+            for number, row in enumerate(rows, start=2)
+            if len(row) > width
+        ]  # fmt: skip
+    except csv.Error:
+        return []
 
 
 def read_table(source, *, file: str | None = None) -> pd.DataFrame:
@@ -73,9 +101,14 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
         raw = raw.encode() if isinstance(raw, str) else raw
     file = file or "data.csv"
     if len(raw) > MAX_FILE_BYTES:
-        raise DataError([Problem(file, None, None, f"file is {len(raw) / 1e6:.1f} MB; "
-                                 f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB")])  # fmt: skip
+        # MB as file managers show them (2**20 bytes), so the limit reads "20 MB".
+        raise DataError([Problem(file, None, None, f"file is {len(raw) / 2**20:.1f} MB; "
+                                 f"the limit is {MAX_FILE_BYTES / 2**20:.0f} MB")])  # fmt: skip
     if b"\x00" in raw[:4096]:
+        if _looks_utf16(raw[:4096]):
+            message = "this is a binary file to a CSV reader: UTF-16 text, not UTF-8"
+            fix = "saving it as 'CSV UTF-8'"
+            raise DataError([Problem(file, None, None, message, fix)])
         raise DataError([Problem(file, None, None, "this is a binary file, not a CSV text file")])
     try:
         text = raw.decode("utf-8-sig")
@@ -98,16 +131,21 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     try:
-        table = pd.read_csv(
-            _io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            sep=delimiter,
-            quoting=csv.QUOTE_MINIMAL,
-            skipinitialspace=True,
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise DataError([Problem(file, None, None, f"not a valid CSV table: {exc}")]) from None
+        with warnings.catch_warnings():
+            # index_col=False: a row with one cell too many must not silently become the index.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(
+                _io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                sep=delimiter,
+                quoting=csv.QUOTE_MINIMAL,
+                skipinitialspace=True,
+                index_col=False,
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning, csv.Error) as exc:
+        raise DataError(_wide_rows(text, delimiter, file) or [
+            Problem(file, None, None, f"not a valid CSV table: {exc}")]) from None  # fmt: skip
     table.columns = [str(c).strip().lower() for c in table.columns]
     return table
 

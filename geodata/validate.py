@@ -154,7 +154,9 @@ def _missing_columns(table: pd.DataFrame, required, known, file: str) -> list[Pr
     return problems
 
 
-def validate_places(places: pd.DataFrame, *, file: str = "places.csv") -> list[Problem]:
+def validate_places(
+    places: pd.DataFrame, *, file: str = "places.csv", first_row: int = 2
+) -> list[Problem]:
     """Check a place table (all cells as text).
 
     Parameters
@@ -163,6 +165,9 @@ def validate_places(places: pd.DataFrame, *, file: str = "places.csv") -> list[P
         As read from a CSV, cells as strings.
     file : str
         Name used in messages.
+    first_row : int, default 2
+        Number of the table's first row in messages: 2 for a CSV (the header
+        is row 1), 1 for the features of a GeoJSON or GeoPackage.
 
     Returns
     -------
@@ -174,7 +179,7 @@ def validate_places(places: pd.DataFrame, *, file: str = "places.csv") -> list[P
         return problems
     seen: dict[str, int] = {}
     for i, row in enumerate(places.to_dict("records")):
-        line = i + 2
+        line = i + first_row
 
         def add(column, message, suggestion=None, severity="error", line=line):
             problems.append(Problem(file, line, column, message, suggestion, severity))
@@ -270,6 +275,8 @@ def validate_events(
     *,
     file: str = "events.csv",
     place_names: dict[str, str] | None = None,
+    first_row: int = 2,
+    skip_chains: Iterable[str] = (),
 ) -> list[Problem]:
     """Check an event table (all cells as text) against known place ids.
 
@@ -289,6 +296,12 @@ def validate_events(
         Name used in messages.
     place_names : dict, optional
         ``{id: name}``; names are also accepted in ``place_id`` suggestions.
+    first_row : int, default 2
+        Number of the table's first row in messages: 2 for a CSV (the header
+        is row 1), 1 for the features of a GeoJSON or GeoPackage.
+    skip_chains : iterable of str, optional
+        Place ids whose chain of control is not checked (rows set aside
+        until the uploader confirms which place they mean).
 
     Returns
     -------
@@ -303,7 +316,7 @@ def validate_events(
     seen_ids: dict[str, int] = {}
     seen_rows: dict[tuple, int] = {}
     for i, row in enumerate(events.to_dict("records")):
-        line = i + 2
+        line = i + first_row
         bad_before = len(problems)
 
         def add(column, message, suggestion=None, severity="error", line=line):
@@ -362,7 +375,8 @@ def validate_events(
             p.severity == "warning" for p in problems[bad_before:]
         ):
             parsed.append((line, place_id, kind, date, end, from_faction, to_faction))
-    problems.extend(_check_chains(parsed, file))
+    skip_chains = set(skip_chains)
+    problems.extend(_check_chains([t for t in parsed if t[1] not in skip_chains], file))
     return problems
 
 
