@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench chromium clean
+.PHONY: run test lint bench chromium static clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -28,10 +28,16 @@ chromium:
 		fi; \
 	fi
 
-run: $(VENV)/.installed
+# Leaflet's JS/CSS for the offline map, copied from the installed
+# django-js-lib-leaflet into static/ (served by Streamlit, never committed).
+# The dashboard also does this at start-up; doing it here makes it explicit.
+static: $(VENV)/.installed
+	$(PY) -m dashboard.assets
+
+run: $(VENV)/.installed static
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium static
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -1,0 +1,5 @@
+"""Frontline Atlas dashboard: ``streamlit run app.py``."""
+
+from dashboard.app import main
+
+main()

@@ -1,0 +1,140 @@
+"""The page: layout and wiring. ``streamlit run app.py`` calls :func:`main`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geodata.dataset import Dataset
+from geodata.events import format_date
+from geodata.factions import FACTION_CODES, FACTIONS
+from geodata.territory import DEFAULT_MAX_REACH_KM
+from geodata.timeline import control_at
+
+from . import cache, charts, panels, state
+from .layers import LAYERS
+from .mapview import show_map
+from .safe import md
+from .search import search_box
+from .timeline import PLAY_INTERVAL, advance_if_due, timeline_controls
+
+__all__ = ["main"]
+
+
+def _app_dir() -> Path:
+    """Folder of the main script: Streamlit serves ``static/`` from there."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    script = getattr(ctx, "main_script_path", None) if ctx else None
+    return Path(script).resolve().parent if script else Path.cwd()
+
+
+def current_dataset() -> Dataset:
+    """This session's dataset: an upload kept in session state, else the built-in data."""
+    return st.session_state.get("dataset") or cache.builtin_dataset()
+
+
+def _sidebar(dataset: Dataset) -> None:
+    with st.sidebar:
+        st.title("Frontline Atlas")
+        st.caption(
+            "Who controlled which town in the wars in Syria and Iraq, from sourced events, "
+            "with estimated territories and front lines."
+        )
+        search_box(dataset)
+        st.subheader("Show")
+        st.pills(
+            "Factions",
+            options=list(FACTION_CODES),
+            selection_mode="multi",
+            format_func=lambda code: FACTIONS[code].name,
+            key="factions",
+            help="Towns and territories of the factions not chosen are hidden.",
+        )
+        for layer, label in LAYERS.items():
+            st.checkbox(label, key=f"layer_{layer}")
+        st.caption(
+            f"Data: {md(dataset.name)} — {len(dataset.places)} places, {len(dataset.events)} "
+            "sourced events. Territories are estimates around the towns whose control is "
+            "known; follow each event's source link for the evidence."
+        )
+
+
+def _main_view(dataset: Dataset, key: str) -> None:
+    ss = st.session_state
+    first, last = state.date_bounds(dataset)
+    changes = cache.change_days(dataset, key)
+    advance_if_due(changes, last)
+
+    date = timeline_controls(changes, first, last)
+    stamp = pd.Timestamp(date)
+    factions = state.shown_factions()
+    payload = cache.epoch_payload(
+        dataset,
+        key,
+        cache.epoch_key(dataset, stamp),
+        None if set(factions) == set(FACTION_CODES) else tuple(factions),
+    )
+    recent = cache.recent_place_ids(dataset, key, stamp.strftime("%Y-%m-%d"))
+
+    map_col, side_col = st.columns([2, 1], gap="medium")
+    panels.inject_css()
+    with map_col:
+        clicked = show_map(
+            payload,
+            extent=cache.theatre_extent(),
+            title=f"Control of towns, {format_date(stamp)}",
+            recent_ids=recent,
+            selected=ss.get("place"),
+            shown=state.shown_layers(),
+        )
+        if clicked is not None and clicked != ss.get("place"):
+            state.select_place(clicked)
+            ss["search_outcome"] = None
+            st.rerun(scope="fragment")  # redraw the map with the selection ring
+        st.markdown("**What changed around this date**")
+        panels.show_changes(cache.change_log(dataset, key), stamp)
+    control = control_at(dataset, stamp)
+    with side_col:
+        panels.show_place(dataset, ss.get("place"), control, stamp)
+        st.markdown("**Key places**")
+        panels.show_key_places(control, stamp)
+
+    control_tab, area_tab = st.tabs(["Control over time", "Area per faction"])
+    with control_tab:
+        st.vega_lite_chart(
+            spec=charts.mark_date(cache.control_spec(dataset, key), stamp), width="stretch"
+        )
+    with area_tab:
+        st.vega_lite_chart(
+            spec=charts.mark_date(cache.area_spec(dataset, key), stamp), width="stretch"
+        )
+        st.caption(
+            "Sum of the land nearer to each town than to its neighbours, up to "
+            f"{DEFAULT_MAX_REACH_KM:g} km from it, by the town's holder at each change."
+        )
+    state.sync_query_params()
+
+
+def main() -> None:
+    """Run one pass of the dashboard (Streamlit calls the script on every interaction)."""
+    # No page_icon: Streamlit fetches icon images from a CDN, which fails offline.
+    st.set_page_config(page_title="Frontline Atlas", layout="wide")
+    try:
+        cache.leaflet_static(str(_app_dir()))
+    except FileNotFoundError as error:  # the map cannot load Leaflet: say why
+        st.error(f"The map cannot be drawn: {md(error)}. Run `make static` after installing.")
+    dataset = current_dataset()
+    key = cache.fingerprint(dataset)
+    state.init_state(dataset, key)
+    # One container whatever it holds: the map keeps its place in the page, so
+    # Streamlit never remounts it when these notes come and go.
+    with st.container():
+        for problem in st.session_state.pop("url_problems", []):
+            st.warning(f"Link: {md(problem)}")  # the URL is the user's: keep it literal
+    _sidebar(dataset)
+    run_every = PLAY_INTERVAL if st.session_state.get("playing") else None
+    st.fragment(_main_view, run_every=run_every)(dataset, key)

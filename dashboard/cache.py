@@ -1,0 +1,133 @@
+"""Streamlit caches around the pure ``geodata`` functions.
+
+Datasets are passed in, never reached for: a user's upload is cached apart
+from the built-in data because every cached function is keyed by the
+dataset's content fingerprint (the dataset object itself is not hashed, hence
+the leading underscore). Map layers are keyed by epoch — the span between two
+changes of control — so moving the date within an epoch recomputes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geodata import Dataset, load_builtin
+from geodata.scene import build_scene, resolve_extent
+from geodata.territory import area_series
+from geodata.timeline import change_dates, epoch_of, events_between
+
+from . import charts, panels
+from .assets import ensure_leaflet_static
+from .layers import scene_payload
+
+__all__ = [
+    "builtin_dataset",
+    "leaflet_static",
+    "fingerprint",
+    "epoch_payload",
+    "recent_place_ids",
+    "change_days",
+    "control_spec",
+    "area_spec",
+    "change_log",
+    "theatre_extent",
+]
+
+RECENT_DAYS = 28
+
+
+@st.cache_resource(show_spinner=False)
+def builtin_dataset() -> Dataset:
+    """The built-in data, loaded once per server process (read-only)."""
+    return load_builtin()
+
+
+@st.cache_resource(show_spinner=False)
+def leaflet_static(app_dir: str) -> str:
+    """Copy Leaflet's files for static serving once per server process."""
+    return str(ensure_leaflet_static(Path(app_dir)))
+
+
+def fingerprint(dataset: Dataset) -> str:
+    """A short hash of a dataset's places and events: the cache key for its results."""
+
+    def compute() -> str:
+        digest = hashlib.sha256()
+        places = pd.DataFrame(dataset.places.drop(columns="geometry")).assign(
+            x=dataset.places.geometry.x, y=dataset.places.geometry.y
+        )
+        for frame in (places, dataset.events):
+            digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy())
+        return digest.hexdigest()[:16]
+
+    return dataset.cached("dashboard-fingerprint", compute)
+
+
+@st.cache_data(show_spinner=False)
+def theatre_extent() -> tuple[float, float, float, float]:
+    """``(west, south, east, north)`` of Syria and Iraq with a margin."""
+    return resolve_extent("theatre")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)  # ~150 kB each
+def epoch_payload(_dataset: Dataset, key: str, epoch: str, factions: tuple[str, ...] | None):
+    """Map layers of one epoch (see :func:`dashboard.layers.scene_payload`).
+
+    Parameters
+    ----------
+    _dataset : Dataset
+    key : str
+        :func:`fingerprint` of the dataset.
+    epoch : str
+        Start of the epoch, ``YYYY-MM-DD`` (:func:`geodata.timeline.epoch_of`).
+    factions : tuple of str, optional
+        Factions shown (None: all).
+    """
+    scene = build_scene(
+        _dataset,
+        epoch,
+        recent_days=RECENT_DAYS,
+        factions=None if factions is None else list(factions),
+    )
+    return scene_payload(scene)
+
+
+def epoch_key(dataset: Dataset, date) -> str:
+    """The epoch containing ``date`` as ``YYYY-MM-DD`` (cheap: one searchsorted)."""
+    return epoch_of(dataset, date).strftime("%Y-%m-%d")
+
+
+@st.cache_data(show_spinner=False, max_entries=4096)
+def recent_place_ids(_dataset: Dataset, key: str, date: str, days: int = RECENT_DAYS):
+    """Places with an event in the ``days`` before ``date`` (inclusive), as in a Scene."""
+    end = pd.Timestamp(date)
+    recent = events_between(_dataset, end - pd.Timedelta(days=days), end)
+    return frozenset(recent["place_id"])
+
+
+@st.cache_data(show_spinner=False)
+def change_days(_dataset: Dataset, key: str) -> list:
+    """Dates on which the map changes, as :class:`datetime.date`."""
+    return [d.date() for d in change_dates(_dataset)]
+
+
+@st.cache_data(show_spinner=False)
+def control_spec(_dataset: Dataset, key: str) -> dict:
+    """Vega-Lite spec of :func:`dashboard.charts.control_chart` (no date mark)."""
+    return charts.control_chart(charts.control_segments(_dataset)).to_dict()
+
+
+@st.cache_data(show_spinner=False)
+def area_spec(_dataset: Dataset, key: str) -> dict:
+    """Vega-Lite spec of :func:`dashboard.charts.area_chart` over :func:`area_series`."""
+    return charts.area_chart(area_series(_dataset)).to_dict()
+
+
+@st.cache_data(show_spinner=False)
+def change_log(_dataset: Dataset, key: str) -> pd.DataFrame:
+    """See :func:`dashboard.panels.change_log`."""
+    return panels.change_log(_dataset)

@@ -1,0 +1,205 @@
+"""Altair charts: who held each place when, and estimated area per faction.
+
+Pure functions of a dataset (and a date for the marker); Streamlit only
+places them. Altair ships with Streamlit and draws without network.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from geodata.dataset import Dataset
+from geodata.events import TIMELINE_END
+from geodata.factions import FACTIONS, faction_color
+from geodata.scene import KEY_PLACES
+from geodata.timeline import control_at, epochs
+
+from .describe import faction_name
+
+__all__ = ["control_segments", "control_chart", "area_chart", "place_order", "mark_date"]
+
+ROW_HEIGHT = 15
+MARK_COLOR = "#1565c0"
+
+
+def control_segments(dataset: Dataset) -> pd.DataFrame:
+    """Return who held each place over time as runs of constant control.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``place_id``, ``place``, ``start`` (inclusive), ``end`` (exclusive),
+        ``faction`` (code), ``faction_name`` and ``status`` (``"held"`` or
+        ``"contested"``), one row per run, places in table order.
+    """
+    columns = ["place_id", "place", "start", "end", "faction", "faction_name", "status"]
+    rows: list[dict] = []
+    current: dict[str, dict] = {}  # the run still open for each place
+    for start in epochs(dataset)["start"]:
+        state = control_at(dataset, start)
+        for pid, name, faction, status in zip(
+            state["id"], state["name"], state["controller"], state["status"], strict=True
+        ):
+            run = current.get(pid)
+            if run is not None and (run["faction"], run["status"]) == (faction, status):
+                continue
+            if run is not None:
+                rows.append({**run, "end": start})
+                del current[pid]
+            if not pd.isna(faction):
+                current[pid] = {
+                    "place_id": pid,
+                    "place": name,
+                    "start": start,
+                    "faction": faction,
+                    "faction_name": faction_name(faction),
+                    "status": status,
+                }
+    last = TIMELINE_END + pd.Timedelta(days=1)
+    rows += [{**run, "end": last} for run in current.values()]
+    frame = pd.DataFrame(rows, columns=columns)
+    position = frame["place_id"].map({pid: i for i, pid in enumerate(dataset.places["id"])})
+    return (
+        frame.assign(_position=position)
+        .sort_values(["_position", "start"], kind="stable")
+        .drop(columns="_position")
+        .reset_index(drop=True)
+    )
+
+
+def place_order(segments: pd.DataFrame) -> list[str]:
+    """Row order of the control chart: the seven key places first, then A to Z."""
+    names = segments.drop_duplicates("place_id").set_index("place_id")["place"]
+    key = [names[p] for p in KEY_PLACES if p in names.index]
+    rest = sorted(n for p, n in names.items() if p not in KEY_PLACES)
+    return key + rest
+
+
+def _faction_scale(codes) -> alt.Scale:
+    present = [c for c in FACTIONS if c in set(codes)]
+    return alt.Scale(
+        domain=[faction_name(c) for c in present], range=[faction_color(c) for c in present]
+    )
+
+
+def mark_date(spec: dict, date) -> dict:
+    """Return a copy of a chart spec with a labelled vertical rule at ``date``.
+
+    The chart is built and serialised once per dataset (Altair's validation
+    costs tens of milliseconds); only this small layer is added per date.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec with a temporal x axis (``Chart.to_dict()``).
+    date : datetime-like
+    """
+    date = pd.Timestamp(date)
+    top_level = ("$schema", "config", "datasets", "height", "width", "autosize", "padding")
+    out = {k: v for k, v in spec.items() if k in top_level}
+    inner = {k: v for k, v in spec.items() if k not in top_level}
+    # Vega-Lite DateTime: months count from 1, and it is read as local time like the data.
+    datum = {
+        "datum": {"year": date.year, "month": date.month, "date": date.day},
+        "type": "temporal",
+    }
+    out["layer"] = [
+        inner,
+        # One empty row: a layer with no data of its own draws nothing.
+        {
+            "data": {"values": [{}]},
+            "mark": {"type": "rule", "color": MARK_COLOR, "strokeWidth": 2},
+            "encoding": {"x": datum},
+        },
+        {
+            "data": {"values": [{}]},
+            "mark": {
+                "type": "text",
+                "align": "center",
+                "baseline": "bottom",
+                "dy": -3,
+                "color": MARK_COLOR,
+                "fontWeight": "bold",
+            },
+            "encoding": {
+                "x": datum,
+                "y": {"value": 0},
+                "text": {"value": f"{date.day} {date:%b %Y}"},
+            },
+        },
+    ]
+    return out
+
+
+def control_chart(segments: pd.DataFrame) -> alt.Chart:
+    """Bars of who held each place when, one row per place (see :func:`mark_date`)."""
+    order = place_order(segments)
+    data = segments.assign(
+        contested=segments["status"].eq("contested").map({True: "contested", False: "held"})
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+            x2="end:T",
+            y=alt.Y(
+                "place:N",
+                sort=order,
+                title=None,
+                # Every row labelled: Vega would otherwise drop every other one.
+                axis=alt.Axis(labelLimit=140, labelFontSize=11, labelOverlap=False),
+            ),
+            color=alt.Color(
+                "faction_name:N",
+                scale=_faction_scale(data["faction"]),
+                legend=alt.Legend(title="Held by", orient="top", columns=4),
+            ),
+            # Contested runs are drawn thin in the holder's colour: a lighter
+            # shade would read as another faction (light red looks Iraqi pink).
+            size=alt.Size(
+                "contested:N",
+                scale=alt.Scale(domain=["held", "contested"], range=[ROW_HEIGHT - 4, 4]),
+                legend=alt.Legend(
+                    title="Status (bar thickness)", orient="top", symbolType="square"
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("faction_name:N", title="Held by"),
+                alt.Tooltip("contested:N", title="Status"),
+                alt.Tooltip("start:T", title="From", format="%-d %b %Y"),
+                alt.Tooltip("end:T", title="Until", format="%-d %b %Y"),
+            ],
+        )
+    )
+    return bars.properties(height=ROW_HEIGHT * len(order))
+
+
+def area_chart(areas: pd.DataFrame) -> alt.Chart:
+    """Stacked estimated area per faction over time, thousand km² (see :func:`mark_date`)."""
+    data = areas.assign(
+        faction_name=areas["faction"].map(faction_name),
+        thousand_km2=areas["area_km2"] / 1000.0,
+    )
+    area = (
+        alt.Chart(data)
+        .mark_area(interpolate="step-after", opacity=0.85)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+            y=alt.Y("thousand_km2:Q", stack="zero", title="Estimated area (thousand km²)"),
+            color=alt.Color(
+                "faction_name:N",
+                scale=_faction_scale(data["faction"]),
+                legend=alt.Legend(title="Faction", orient="top", columns=4),
+            ),
+            order=alt.Order("faction:N"),
+            tooltip=[
+                alt.Tooltip("faction_name:N", title="Faction"),
+                alt.Tooltip("date:T", title="From", format="%-d %b %Y"),
+                alt.Tooltip("area_km2:Q", title="Area (km²)", format=",.0f"),
+            ],
+        )
+    )
+    return area.properties(height=320)

@@ -1,0 +1,677 @@
+"""Folium objects for the live map, built from a :class:`geodata.scene.Scene`.
+
+Two halves, placed by :mod:`dashboard.mapview`:
+
+- :func:`base_map` — what never changes: panes, base layers (no tiles, OSM, a
+  light map, satellite), the country borders that keep the map readable
+  offline, country names, styles and the initial view. streamlit-folium mounts
+  it once.
+- :func:`date_layers` — what a date shows: territories, contested zones, front
+  lines, towns, labels, recent changes, the selection and the legend, as one
+  ``FeatureGroup`` passed through ``feature_group_to_add`` so the mounted map
+  swaps it in place.
+
+The date half starts from :func:`scene_payload`, plain JSON-ready data that
+the dashboard caches per epoch. Layers are drawn by small Leaflet scripts fed
+with that JSON (``|tojson`` escapes it for a script); every data string that
+becomes HTML goes through :mod:`dashboard.safe`. Only Leaflet itself is needed
+in the browser: no plugin, no jQuery.
+
+A town shows its names and holder on hover; a click selects it, and the side
+panel (:mod:`dashboard.panels`) gives its whole history with sources. There
+is no Leaflet popup: the rerun a click causes redraws the date layers, which
+would close it at once, and its auto-pan would move the user's view.
+
+This module never imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+import shapely
+from folium import FeatureGroup, LayerControl, Map, TileLayer
+from folium.elements import MacroElement
+from folium.map import CustomPane
+from folium.template import Template
+from xyzservices import TileProvider
+
+from geodata.borders import load_borders
+from geodata.factions import faction_color
+from geodata.scene import Scene
+from geodata.territory import DEFAULT_MAX_REACH_KM
+
+from .describe import holder_text
+from .safe import esc
+
+__all__ = [
+    "LAYERS",
+    "PANES",
+    "BASE_LAYERS",
+    "scene_payload",
+    "base_map",
+    "date_layers",
+    "legend_html",
+]
+
+#: Layers a user can show or hide: key -> label.
+LAYERS = {
+    "territories": "Territories",
+    "fronts": "Front lines",
+    "towns": "Towns",
+    "labels": "Labels of key places",
+    "recent": "Recent changes",
+}
+
+#: Custom panes, bottom to top (tiles are at 200, Leaflet's markers at 600).
+#: With ``prefer_canvas`` Leaflet gives each pane its own canvas, which is what
+#: keeps borders above territory fills and towns above front lines.
+PANES = {
+    "land": 250,
+    "territories": 350,
+    "countrylabels": 360,
+    "borders": 380,
+    "fronts": 390,
+    "recent": 440,
+    "towns": 450,
+    "labels": 610,
+}
+
+_OSM = "&copy; <a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a> contributors"
+
+#: Base layers: label -> tile provider; None is our own land fill, the
+#: default, which needs no network. (Providers, not names or URLs: folium
+#: would search all of xyzservices for a match on every run.)
+BASE_LAYERS = {
+    "No tiles (offline)": None,
+    "OpenStreetMap": TileProvider(
+        name="OpenStreetMap",
+        url="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        attribution="(C) OpenStreetMap contributors",
+        html_attribution=_OSM,
+        max_zoom=19,
+    ),
+    "Light map (CARTO)": TileProvider(
+        name="CARTO Positron",
+        url="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        attribution="(C) OpenStreetMap contributors (C) CARTO",
+        html_attribution=f"{_OSM} &copy; <a href='https://carto.com/attributions'>CARTO</a>",
+        subdomains="abcd",
+        max_zoom=20,
+    ),
+    "Satellite (Esri)": TileProvider(
+        name="Esri World Imagery",
+        url="https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        attribution="Tiles (C) Esri",
+        html_attribution=(
+            "Tiles &copy; Esri &mdash; Source: Esri, i-cubed, USDA, USGS, AEX, GeoEye, "
+            "Getmapping, Aerogrid, IGN, IGP, UPR-EGP, and the GIS User Community"
+        ),
+        max_zoom=18,
+    ),
+}
+
+TERRITORY_OPACITY = 0.38
+FRONT_COLOR = "#e31a1c"
+RECENT_COLOR = "#ffff00"
+SELECTED_COLOR = "#1565c0"
+_DIGITS = 4  # ~10 m: plenty for a map, and a third of the JSON
+
+
+def _round(geometry):
+    return shapely.transform(geometry, lambda c: np.round(c, _DIGITS))
+
+
+def _feature(geometry, properties: dict) -> dict:
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": shapely.geometry.mapping(_round(geometry)),
+    }
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _notna(value) -> bool:
+    return value is not None and not (not isinstance(value, str) and pd.isna(value))
+
+
+# ---------------------------------------------------------------------------
+# Data for one epoch
+# ---------------------------------------------------------------------------
+
+
+def _territory_features(scene: Scene) -> list[dict]:
+    features = []
+    for row in scene.territories.itertuples():
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        contested = row.status == "contested" and _notna(row.contested_by)
+        style = {
+            "stroke": bool(contested),
+            "color": faction_color(row.contested_by) if contested else row.color,
+            "weight": 2.5 if contested else 0,
+            "dashArray": "7 5" if contested else None,
+            "opacity": 0.95,
+            "fillColor": row.color,
+            "fillOpacity": TERRITORY_OPACITY * (0.6 if contested else 1.0),
+        }
+        # ~300 m: invisible at the zooms a theatre map is read at, halves the JSON.
+        geometry = row.geometry.simplify(0.003, preserve_topology=True)
+        features.append(
+            _feature(
+                geometry,
+                {
+                    "faction": row.faction,
+                    "status": row.status,
+                    "contested_by": row.contested_by if contested else None,
+                    "style": style,
+                },
+            )
+        )
+    return features
+
+
+def _front_features(scene: Scene) -> list[dict]:
+    return [
+        _feature(row.geometry, {"factions": [row.faction_a, row.faction_b]})
+        for row in scene.front_lines.itertuples()
+        if row.geometry is not None and not row.geometry.is_empty
+    ]
+
+
+def _town_heading(row) -> str:
+    arabic = (
+        f" <span lang='ar' dir='rtl'>{esc(row['name_ar'])}</span>"
+        if _notna(row["name_ar"]) and row["name_ar"]
+        else ""
+    )
+    holder = holder_text(
+        row["controller"], row["status"], row["contested_by"], row["since"], row["since_precision"]
+    )
+    return (
+        f"<b>{esc(row['name'])}</b>{arabic}<br>{esc(holder)}"
+        "<div class='fa-hint'>Click for its history and sources</div>"
+    )
+
+
+def scene_payload(scene: Scene) -> dict:
+    """Return what a scene's date layers need, as JSON-ready data.
+
+    Everything here depends only on the control state, so it is the same for
+    every date of an epoch; per-date extras (recent changes, the selected
+    place, the legend title) are added by :func:`date_layers`.
+
+    Parameters
+    ----------
+    scene : geodata.scene.Scene
+
+    Returns
+    -------
+    dict
+        ``territories`` and ``fronts`` (GeoJSON FeatureCollections in lon/lat),
+        ``towns`` (list of dicts with ``id``, ``lat``, ``lon``, colours,
+        ``tooltip`` HTML, already escaped) and ``legend``.
+    """
+    towns = []
+    for row in scene.towns.to_dict("records"):
+        point = row["geometry"]
+        contested = row["status"] == "contested" and _notna(row["contested_by"])
+        towns.append(
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "lat": round(point.y, 5),  # shapely points are (x, y) = (lon, lat)
+                "lon": round(point.x, 5),
+                "fill": row["color"],
+                "ring": faction_color(row["contested_by"]) if contested else "#ffffff",
+                "contested": bool(contested),
+                "key": bool(row["label"]),
+                "tooltip": _town_heading(row),
+            }
+        )
+    # The scene's legend names every faction holding something; when factions
+    # are filtered out, name only those drawn.
+    drawn = set(scene.towns["controller"].dropna()) | set(scene.territories["faction"])
+    return {
+        "territories": _collection(_territory_features(scene)),
+        "fronts": _collection(_front_features(scene)),
+        "towns": towns,
+        "legend": [
+            {"label": e.label, "color": e.color, "kind": e.kind, "code": e.code}
+            for e in scene.legend
+            if e.kind != "faction" or e.code in drawn
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Leaflet scripts
+# ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _compiled(source: str) -> Template:
+    return Template(
+        "{% macro script(this, kwargs) %}(function (group) {"
+        + source
+        + "})({{ this._parent.get_name() }});{% endmacro %}"
+    )
+
+
+class _Script(MacroElement):
+    """A Leaflet snippet with data; ``group`` in the template is the parent layer."""
+
+    def __init__(self, template: str, name: str, **data):
+        super().__init__()
+        self._name = name
+        self._template = _compiled(template)  # compiling is the slow part: once per snippet
+        for key, value in data.items():
+            setattr(self, key, value)
+
+
+_GEOJSON_JS = """
+    L.geoJSON({{ this.data|tojson }}, {
+        pane: {{ this.pane|tojson }}, interactive: false,
+        style: function (f) { return f.properties.style || {{ this.style|tojson }}; }
+    }).addTo(group);
+"""
+
+_TOWNS_JS = """
+    {{ this.towns|tojson }}.forEach(function (t) {
+        var m = L.circleMarker([t.lat, t.lon], {
+            pane: 'towns', radius: t.key ? 7 : 5, fillColor: t.fill, fillOpacity: 1,
+            color: t.ring, weight: t.contested ? 3.5 : 1.5, opacity: 1
+        }).addTo(group);
+        m.bindTooltip(t.tooltip, {direction: 'top', offset: [0, -6], className: 'fa-tip'});
+        m.options.placeId = t.id;
+    });
+"""
+
+_HALOS_JS = """
+    {{ this.points|tojson }}.forEach(function (t) {
+        L.circleMarker([t.lat, t.lon], Object.assign(
+            {pane: 'recent', interactive: false}, {{ this.style|tojson }}
+        )).addTo(group);
+    });
+"""
+
+_LABELS_JS = """
+    {{ this.labels|tojson }}.forEach(function (t) {
+        L.marker([t.lat, t.lon], {
+            pane: 'labels', interactive: false, keyboard: false,
+            icon: L.divIcon({className: 'fa-label', html: t.html, iconSize: null,
+                             iconAnchor: [-9, 9]})
+        }).addTo(group);
+    });
+"""
+
+# streamlit-folium keeps every feature group it ever added in
+# window.feature_group and never empties it; it has already removed the old
+# ones from the map when this runs, so forget them (a long replay would
+# otherwise keep hundreds of dead layers alive).
+_LEGEND_JS = """
+    if (window.feature_group) { window.feature_group.length = 0; }
+    var legend = L.control({position: 'bottomright'});
+    legend.onAdd = function () {
+        var div = L.DomUtil.create('div', 'fa-legend');
+        div.innerHTML = {{ this.html|tojson }};
+        var button = div.querySelector('.fa-toggle');
+        function show(collapsed) {
+            // Remembered in the frame, so a new date keeps the user's choice.
+            window.__faLegendCollapsed = collapsed;
+            div.classList.toggle('fa-collapsed', collapsed);
+            button.setAttribute('aria-expanded', String(!collapsed));
+            button.title = collapsed ? 'Show legend' : 'Hide legend';
+            button.setAttribute('aria-label', button.title);
+            button.innerHTML = collapsed ? '+' : '&minus;';
+        }
+        show(!!window.__faLegendCollapsed);
+        L.DomEvent.on(button, 'click', function () { show(!window.__faLegendCollapsed); });
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+    };
+    group.on('add', function () { legend.addTo(group._map); });
+    group.on('remove', function () { legend.remove(); });
+"""
+
+
+_CSS = """
+{% macro header(this, kwargs) %}
+<style>
+.leaflet-container { background: #cfdde8; font: 12px/1.35 "Helvetica Neue", Arial, sans-serif; }
+.fa-label { white-space: nowrap; }
+.fa-label span { font-weight: 700; font-size: 12.5px; color: #111;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
+.fa-country { white-space: nowrap; text-align: center; color: #6b7280; font-size: 12px;
+  letter-spacing: .18em; text-transform: uppercase; font-weight: 600;
+  text-shadow: 0 0 2px #fff, 0 0 3px #fff; }
+.fa-country.fa-theatre { color: #374151; font-size: 15px; letter-spacing: .3em; }
+.fa-legend { background: rgba(255,255,255,.95); padding: 6px 8px; border-radius: 5px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.35); color: #111; font-size: 11px; line-height: 1.3;
+  max-width: 340px; }
+.fa-legend .fa-head { display: flex; align-items: center; justify-content: space-between;
+  gap: 8px; }
+.fa-legend .fa-title { font-weight: 700; font-size: 12.5px; }
+.fa-legend .fa-toggle { border: 1px solid #bbb; background: #fff; border-radius: 3px;
+  width: 20px; height: 20px; line-height: 16px; padding: 0; cursor: pointer; font-size: 14px; }
+.fa-legend .fa-toggle:focus-visible { outline: 2px solid #1565c0; }
+.fa-legend.fa-collapsed .fa-body { display: none; }
+.fa-legend .fa-body { margin-top: 4px; }
+.fa-legend .fa-grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
+.fa-legend .fa-row { display: flex; align-items: center; gap: 5px; margin: 1px 0; }
+.fa-legend .fa-sw { flex: 0 0 17px; width: 17px; height: 11px; display: inline-block;
+  box-sizing: border-box; }
+.fa-legend .fa-sep { border-top: 1px solid #ddd; margin: 4px 0; }
+.fa-legend .fa-note { color: #555; font-size: 10.5px; margin-top: 4px; }
+.fa-tip { font-size: 12px; }
+.fa-tip .fa-hint { color: #666; font-size: 11px; margin-top: 2px; }
+</style>
+{% endmacro %}
+"""
+
+
+class _Css(MacroElement):
+    _template = Template(_CSS)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FrontlineCss"
+
+
+# ---------------------------------------------------------------------------
+# The fixed base map
+# ---------------------------------------------------------------------------
+
+
+def _border_collections(borders) -> tuple[dict, dict]:
+    land, lines = [], []
+    for row in borders.itertuples():
+        theatre = row.role == "theatre"
+        land.append(
+            _feature(
+                row.geometry,
+                {
+                    "style": {
+                        "stroke": False,
+                        "fillColor": "#f6f3ec" if theatre else "#e9e7e1",
+                        "fillOpacity": 1,
+                    }
+                },
+            )
+        )
+        lines.append(
+            _feature(
+                row.geometry,
+                {
+                    "style": {
+                        "fill": False,
+                        "color": "#2f2f2f" if theatre else "#7a7a7a",
+                        "weight": 1.6 if theatre else 1.0,
+                        "opacity": 0.9,
+                    }
+                },
+            )
+        )
+    return _collection(land), _collection(lines)
+
+
+def _country_labels(borders) -> list[dict]:
+    labels = []
+    for row in borders.itertuples():
+        parts = shapely.get_parts(row.geometry)
+        biggest = max(parts, key=lambda p: p.area)
+        if biggest.area < 0.5:  # square degrees: skip slivers (Cyprus, Kuwait...)
+            continue
+        point = biggest.representative_point() if row.iso_a2 != "SY" else biggest.centroid
+        theatre = row.role == "theatre"
+        labels.append(
+            {
+                "lat": round(point.y, 3),
+                "lon": round(point.x, 3),
+                "html": f"<div class='fa-country{' fa-theatre' if theatre else ''}'>"
+                f"{esc(row.name)}</div>",
+            }
+        )
+    return labels
+
+
+_COUNTRY_LABELS_JS = """
+    {{ this.labels|tojson }}.forEach(function (t) {
+        L.marker([t.lat, t.lon], {
+            pane: 'countrylabels', interactive: false, keyboard: false,
+            icon: L.divIcon({className: '', html: t.html, iconSize: [160, 20],
+                             iconAnchor: [80, 10]})
+        }).addTo(group);
+    });
+"""
+
+
+def base_map(
+    extent: tuple[float, float, float, float],
+    *,
+    leaflet_js: str,
+    leaflet_css: str,
+    borders=None,
+) -> Map:
+    """Return the fixed part of the map.
+
+    Parameters
+    ----------
+    extent : tuple
+        ``(west, south, east, north)`` in degrees: the initial view.
+    leaflet_js, leaflet_css : str
+        Where the browser gets Leaflet (see :mod:`dashboard.assets`); they
+        replace every CDN script and stylesheet folium would add.
+    borders : geopandas.GeoDataFrame, optional
+        Country outlines (default: :func:`geodata.borders.load_borders`).
+
+    Returns
+    -------
+    folium.Map
+        Canvas renderer, a scale, a base-layer switcher; no tiles shown by
+        default, so it reads the same with or without network.
+    """
+    borders = load_borders() if borders is None else borders
+    west, south, east, north = extent
+    m = Map(
+        location=[(south + north) / 2, (west + east) / 2],  # folium wants (lat, lon)
+        zoom_start=6,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        min_zoom=4,
+        max_zoom=14,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    # Per-instance overrides: only Leaflet, from our own server.
+    m.default_js = [("leaflet", leaflet_js)]
+    m.default_css = [("leaflet_css", leaflet_css)]
+    _Css().add_to(m)
+    for name, z in PANES.items():
+        CustomPane(name, z_index=z, pointer_events=(name == "towns")).add_to(m)
+
+    land, lines = _border_collections(borders)
+    for label, provider in BASE_LAYERS.items():
+        if provider is None:
+            plain = FeatureGroup(name=label, overlay=False, control=True, show=True)
+            _Script(_GEOJSON_JS, "FrontlineLand", data=land, pane="land", style={}).add_to(plain)
+            plain.add_to(m)
+        else:
+            TileLayer(provider, name=label, show=False, max_zoom=14).add_to(m)
+    _Script(_GEOJSON_JS, "FrontlineBorders", data=lines, pane="borders", style={}).add_to(m)
+    _Script(_COUNTRY_LABELS_JS, "FrontlineCountries", labels=_country_labels(borders)).add_to(m)
+    LayerControl(position="topright", collapsed=True).add_to(m)
+    m.fit_bounds([[south, west], [north, east]])  # (lat, lon) corners
+    return m
+
+
+# ---------------------------------------------------------------------------
+# The layers of one date
+# ---------------------------------------------------------------------------
+
+
+def _row(swatch_style: str, label: str) -> str:
+    swatch = f"<span class='fa-sw' style='{swatch_style}'></span>"
+    return f"<div class='fa-row'>{swatch}<span>{esc(label)}</span></div>"
+
+
+def _circle(diameter: int, style: str) -> str:
+    margin = (17 - diameter) / 2
+    return (
+        f"border-radius:50%;width:{diameter}px;flex-basis:{diameter}px;"
+        f"margin:0 {margin:g}px;{style}"
+    )
+
+
+def legend_html(entries: list[dict], *, title: str, shown: set[str]) -> str:
+    """Return the legend's HTML (escaped) for the entries of a scene payload.
+
+    Parameters
+    ----------
+    entries : list of dict
+        ``payload["legend"]``: ``label``, ``color``, ``kind``.
+    title : str
+        First line, e.g. the map title with its date.
+    shown : set of str
+        Layer keys drawn (see :data:`LAYERS`); rows of hidden layers are left out.
+    """
+    factions = [
+        _row(
+            f"background:{esc(e['color'])};opacity:.85;border:1px solid rgba(0,0,0,.35)", e["label"]
+        )
+        for e in entries
+        if e["kind"] == "faction"
+    ]
+    by_kind = {e["kind"]: e for e in entries}
+    symbols = []
+    if "towns" in shown:
+        town = "background:#d7301f;border:1.5px solid #fff;box-shadow:0 0 0 1px #888"
+        symbols.append(_row(_circle(11, town), "Town (fill: holder)"))
+        if "contested" in by_kind:
+            ring = "background:#d7301f;border:3px solid #1a1a1a"
+            symbols.append(_row(_circle(13, ring), by_kind["contested"]["label"]))
+    if "fronts" in shown and "frontline" in by_kind:
+        line = (
+            f"height:4px;background:{esc(by_kind['frontline']['color'])};box-shadow:0 0 0 1px #fff"
+        )
+        symbols.append(_row(line, by_kind["frontline"]["label"]))
+    if "recent" in shown and "event" in by_kind:
+        halo = f"background:{esc(by_kind['event']['color'])};opacity:.8"
+        symbols.append(_row(_circle(15, halo), by_kind["event"]["label"]))
+    if "territories" in shown:
+        zone = "border:2px dashed #1a1a1a;background:rgba(215,48,31,.25)"
+        symbols.append(_row(zone, "Contested area (dashes: attacker)"))
+    symbols.append(_row("height:2px;background:#2f2f2f", "Country border"))
+    note = (
+        "<div class='fa-note'>Territories are estimates: the land nearer to a town than to "
+        f"its neighbours, up to {DEFAULT_MAX_REACH_KM:g} km.</div>"
+        if "territories" in shown
+        else ""
+    )
+    return (
+        "<div class='fa-head'>"
+        f"<span class='fa-title'>{esc(title)}</span>"
+        "<button type='button' class='fa-toggle' aria-expanded='true' "
+        "aria-label='Hide legend' title='Hide legend'>&minus;</button></div>"
+        "<div class='fa-body'>"
+        f"<div class='fa-grid'>{''.join(factions)}</div><div class='fa-sep'></div>"
+        f"<div class='fa-grid'>{''.join(symbols)}</div>{note}</div>"
+    )
+
+
+def date_layers(
+    payload: dict,
+    *,
+    title: str,
+    recent_ids: set[str] | frozenset[str] = frozenset(),
+    selected: str | None = None,
+    shown: set[str] | frozenset[str] = frozenset(LAYERS),
+) -> list[FeatureGroup]:
+    """Return the feature groups of one date, for ``st_folium(feature_group_to_add=...)``.
+
+    Parameters
+    ----------
+    payload : dict
+        From :func:`scene_payload`.
+    title : str
+        Legend title (carries the date).
+    recent_ids : set of str
+        Places that changed in the recent window: highlighted.
+    selected : str, optional
+        Place id to mark with a ring.
+    shown : set of str
+        Layer keys to draw (see :data:`LAYERS`).
+
+    Returns
+    -------
+    list of folium.FeatureGroup
+        One group (so the browser swaps everything in one step). Always
+        returned, even empty: streamlit-folium does not remove the previous
+        group when given ``None``.
+    """
+    group = FeatureGroup(name="Frontline Atlas", control=False)
+    towns = payload["towns"]
+    if "territories" in shown:
+        _Script(
+            _GEOJSON_JS,
+            "FrontlineTerritories",
+            data=payload["territories"],
+            pane="territories",
+            style={},
+        ).add_to(group)
+    if "fronts" in shown:
+        # A white casing under the red line keeps it apart from red territory.
+        for style in (
+            {"color": "#ffffff", "weight": 6.5, "opacity": 0.9, "lineCap": "round"},
+            {"color": FRONT_COLOR, "weight": 3.5, "opacity": 1, "lineCap": "round"},
+        ):
+            _Script(
+                _GEOJSON_JS, "FrontlineFronts", data=payload["fronts"], pane="fronts", style=style
+            ).add_to(group)
+    if "recent" in shown and recent_ids:
+        _Script(
+            _HALOS_JS,
+            "FrontlineRecent",
+            points=[{"lat": t["lat"], "lon": t["lon"]} for t in towns if t["id"] in recent_ids],
+            style={
+                "radius": 13,
+                "stroke": True,
+                "color": "#d4b000",
+                "weight": 1,
+                "fillColor": RECENT_COLOR,
+                "fillOpacity": 0.75,
+            },
+        ).add_to(group)
+    if selected is not None:
+        _Script(
+            _HALOS_JS,
+            "FrontlineSelected",
+            points=[{"lat": t["lat"], "lon": t["lon"]} for t in towns if t["id"] == selected],
+            style={
+                "radius": 15,
+                "fill": False,
+                "color": SELECTED_COLOR,
+                "weight": 3,
+                "dashArray": "5 3",
+            },
+        ).add_to(group)
+    if "towns" in shown:
+        _Script(_TOWNS_JS, "FrontlineTowns", towns=towns).add_to(group)
+    if "labels" in shown:
+        labels = [
+            {"lat": t["lat"], "lon": t["lon"], "html": f"<span>{esc(t['name'])}</span>"}
+            for t in towns
+            if t["key"]
+        ]
+        _Script(_LABELS_JS, "FrontlineLabels", labels=labels).add_to(group)
+    _Script(
+        _LEGEND_JS, "FrontlineLegend", html=legend_html(payload["legend"], title=title, shown=shown)
+    ).add_to(group)
+    return [group]

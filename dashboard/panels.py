@@ -1,0 +1,242 @@
+"""Side panels: a place's history, the key places at a date, what changed.
+
+The ``*_html`` functions are pure (data in, escaped HTML out) and are what
+the tests exercise; :func:`show_place`, :func:`show_key_places` and
+:func:`show_changes` place them on the page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geodata.dataset import Dataset
+from geodata.events import format_date
+from geodata.factions import faction_color
+from geodata.scene import KEY_PLACES
+
+from .describe import describe_event, event_when, faction_name, holder_text
+from .safe import esc, link
+
+__all__ = [
+    "change_log",
+    "changes_around",
+    "place_html",
+    "key_places_html",
+    "changes_html",
+    "inject_css",
+    "show_place",
+    "show_key_places",
+    "show_changes",
+]
+
+_CSS = """
+<style>
+.fa-panel { font-size: 0.9rem; line-height: 1.4; }
+.fa-panel h3 { margin: 0 0 .2rem 0; font-size: 1.35rem; }
+.fa-panel .fa-ar { font-size: 1.2rem; margin-left: .5rem; color: #444; }
+.fa-panel .fa-holder { margin: .3rem 0 .6rem 0; }
+.fa-panel table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+.fa-panel th, .fa-panel td { text-align: left; vertical-align: top; padding: 3px 6px;
+  border-bottom: 1px solid rgba(128,128,128,.25); }
+.fa-panel .fa-note { color: #666; font-size: .8rem; }
+.fa-panel .fa-current { background: rgba(21,101,192,.09); }
+.fa-chip { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px;
+  margin-right: .35rem; vertical-align: -1px; border: 1px solid rgba(0,0,0,.3); }
+.fa-panel ul.fa-changes { list-style: none; padding-left: 0; margin: 0; }
+.fa-panel ul.fa-changes li { padding: 3px 0; border-bottom: 1px solid rgba(128,128,128,.2); }
+.fa-panel li.fa-now { font-weight: 700; color: #1565c0; border-bottom: 2px solid #1565c0; }
+.fa-panel .fa-when { display: inline-block; min-width: 8.5rem; color: #444; }
+</style>
+"""
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _chip(code) -> str:
+    return f"<span class='fa-chip' style='background:{esc(faction_color(code))}'></span>"
+
+
+def _holder(row) -> str:
+    return holder_text(
+        row["controller"], row["status"], row["contested_by"], row["since"], row["since_precision"]
+    )
+
+
+def _row_at(state: pd.DataFrame, place_id: str):
+    hit = state[state["id"] == place_id]
+    return None if hit.empty else hit.iloc[0]
+
+
+def place_html(dataset: Dataset, place_id: str, state: pd.DataFrame, date) -> str:
+    """A place's names, holder at ``date`` and whole control history, with sources.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    place_id : str
+    state : pandas.DataFrame
+        :func:`geodata.timeline.control_at` at ``date``.
+    date : datetime-like
+        The chosen date; the event in force is highlighted.
+    """
+    place = dataset.place(place_id)
+    row = _row_at(state, place_id)
+    arabic = _text(place.get("name_ar"))
+    country = {"SY": "Syria", "IQ": "Iraq"}.get(place["country"], _text(place["country"]))
+    where = ", ".join(p for p in (_text(place.get("governorate")), country) if p)
+    heading = esc(place["name"])
+    if arabic:
+        heading += f"<span class='fa-ar' lang='ar' dir='rtl'>{esc(arabic)}</span>"
+    holder = "No data"
+    chip = ""
+    if row is not None:
+        holder = _holder(row)
+        chip = _chip(row["controller"]) if _text(row["controller"]) else ""
+    rows = []
+    current_event = row["event_id"] if row is not None else None
+    events = dataset.events[dataset.events["place_id"] == place_id]
+    for event in events.to_dict("records"):
+        note, certainty = _text(event.get("note")), _text(event.get("certainty"))
+        what = esc(describe_event(event, place["name"]))
+        if note:
+            what += f"<div class='fa-note'>{esc(note)}</div>"
+        source = link(event.get("source_url"), _text(event.get("source_title")) or "source")
+        if certainty:
+            source += f"<div class='fa-note'>certainty: {esc(certainty)}</div>"
+        current = " class='fa-current'" if event["event_id"] == current_event else ""
+        rows.append(
+            f"<tr{current}><td>{esc(event_when(event))}</td><td>{what}</td><td>{source}</td></tr>"
+        )
+    return (
+        "<div class='fa-panel fa-place'>"
+        f"<h3>{heading}</h3><div class='fa-note'>{esc(where)}</div>"
+        f"<div class='fa-holder'>On {esc(format_date(pd.Timestamp(date)))}: "
+        f"{chip}<b>{esc(holder)}</b></div>"
+        "<table><thead><tr><th>Date</th><th>What happened</th><th>Source</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def key_places_html(state: pd.DataFrame, date, *, places=KEY_PLACES) -> str:
+    """A table of who holds the key places at ``date``."""
+    rows = []
+    for pid in places:
+        row = _row_at(state, pid)
+        if row is None:
+            continue
+        chip = _chip(row["controller"]) if isinstance(row["controller"], str) else ""
+        rows.append(
+            f"<tr data-place='{esc(pid)}'><td>{esc(row['name'])}</td>"
+            f"<td>{chip}{esc(_holder(row))}</td></tr>"
+        )
+    return (
+        "<div class='fa-panel fa-keyplaces'><table><thead><tr><th>Place</th>"
+        f"<th>Held on {esc(format_date(pd.Timestamp(date)))}</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def change_log(dataset: Dataset) -> pd.DataFrame:
+    """Every dated change, oldest first: captures, contest starts and ends, milestones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``when``, ``when_text``, ``place_id``, ``text`` (plain), ``source_title``,
+        ``source_url``, ``event_id``.
+    """
+    names = dict(zip(dataset.places["id"], dataset.places["name"], strict=True))
+    rows = []
+    events = dataset.events[dataset.events["kind"] != "initial"]
+    captures = set(
+        zip(
+            events.loc[events["kind"] == "capture", "place_id"],
+            events.loc[events["kind"] == "capture", "date"],
+            strict=True,
+        )
+    )
+    for event in events.to_dict("records"):
+        name = names.get(event["place_id"], event["place_id"])
+        base = {
+            "place_id": event["place_id"],
+            "source_title": event.get("source_title"),
+            "source_url": event.get("source_url"),
+            "event_id": event["event_id"],
+        }
+        rows.append(
+            {
+                **base,
+                "when": event["date"],
+                "when_text": format_date(event["date"], event.get("date_precision") or "day"),
+                "text": describe_event(event, name),
+            }
+        )
+        end = event.get("end_date")
+        if (
+            event["kind"] == "contest"
+            and not pd.isna(end)
+            and (event["place_id"], end) not in captures
+        ):
+            rows.append(
+                {
+                    **base,
+                    "when": end,
+                    "when_text": format_date(end, event.get("end_precision") or "day"),
+                    "text": f"Fighting for {name} ended; {faction_name(event.get('from_faction'))} "
+                    "still holds it",
+                }
+            )
+    columns = ["when", "when_text", "place_id", "text", "source_title", "source_url", "event_id"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["when", "place_id"], kind="stable").reset_index(drop=True)
+
+
+def changes_around(log: pd.DataFrame, date, *, before: int = 6, after: int = 4):
+    """The last ``before`` changes up to ``date`` and the next ``after`` ones."""
+    date = pd.Timestamp(date)
+    past = log[log["when"] <= date].tail(before)
+    future = log[log["when"] > date].head(after)
+    return past, future
+
+
+def changes_html(log: pd.DataFrame, date, *, before: int = 6, after: int = 4) -> str:
+    """The "what changed" list around ``date``, each change with its source."""
+    past, future = changes_around(log, date, before=before, after=after)
+
+    def item(change) -> str:
+        source = link(change["source_url"], change["source_title"] or "source")
+        return (
+            f"<li><span class='fa-when'>{esc(change['when_text'])}</span>"
+            f"{esc(change['text'])} <span class='fa-note'>({source})</span></li>"
+        )
+
+    now = f"<li class='fa-now'>▲ before · {esc(format_date(pd.Timestamp(date)))} · after ▼</li>"
+    body = "".join(item(c) for c in past.to_dict("records")) + now
+    body += "".join(item(c) for c in future.to_dict("records"))
+    return f"<div class='fa-panel fa-changelist'><ul class='fa-changes'>{body}</ul></div>"
+
+
+def inject_css() -> None:
+    """Add the panels' styles to the page (once per run; a style-only block takes no space)."""
+    st.html(_CSS)
+
+
+def show_place(dataset: Dataset, place_id: str | None, state: pd.DataFrame, date) -> None:
+    """Place the history panel of ``place_id`` (or a hint when none is selected)."""
+    if place_id is None:
+        st.info("Click a town on the map, or search a place, to see its whole history.")
+        return
+    st.html(place_html(dataset, place_id, state, date))
+
+
+def show_key_places(state: pd.DataFrame, date) -> None:
+    """Place the table of the key places' holders."""
+    st.html(key_places_html(state, date))
+
+
+def show_changes(log: pd.DataFrame, date) -> None:
+    """Place the "what changed" list."""
+    st.html(changes_html(log, date))

@@ -1,0 +1,164 @@
+"""Bring your own data: upload, check, confirm place names, map.
+
+The upload lives in this session's ``st.session_state`` only; a bad file
+never replaces the data already shown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geodata import Dataset
+from geodata.upload import builtin_csv, read_upload, template_csv
+
+from .safe import md
+
+__all__ = ["upload_panel", "session_dataset"]
+
+_LEAVE_OUT = "__leave_out__"
+
+
+def session_dataset() -> Dataset | None:
+    """This session's uploaded dataset, or None for the built-in data."""
+    return st.session_state.get("dataset")
+
+
+def _problems_table(problems) -> pd.DataFrame:
+    # Shown with st.dataframe: cells are rendered as text, never as HTML.
+    return pd.DataFrame(
+        [
+            {
+                "file": p.file,
+                "row": p.row,
+                "column": p.column or "",
+                "problem": p.message,
+                "suggestion": p.suggestion or "",
+                "severity": p.severity,
+            }
+            for p in problems
+        ]
+    )
+
+
+def _read(base: Dataset, confirmed: dict | None = None):
+    ss = st.session_state
+    upload = ss.get("upload_files")
+    if not upload:
+        return None
+    events, places = upload
+    return read_upload(
+        events[1],
+        filename=events[0],
+        places=places[1] if places else None,
+        places_filename=places[0] if places else None,
+        base=base,
+        mode=ss.get("upload_mode", "layer"),
+        dayfirst=ss.get("upload_dayfirst", False),
+        confirmed=confirmed,
+    )
+
+
+def _apply(result) -> None:
+    """Keep the result; switch the map to it only when it is usable."""
+    ss = st.session_state
+    ss["upload_result"] = result
+    if result is not None and result.dataset is not None and not result.errors:
+        ss["dataset"] = result.dataset
+        ss["place"] = None
+
+
+def upload_panel(builtin: Dataset) -> None:
+    """The upload form, its messages and the name confirmations."""
+    ss = st.session_state
+    events_file = st.file_uploader(
+        "Events (CSV, GeoJSON or GeoPackage)",
+        type=["csv", "geojson", "json", "gpkg"],
+        key="upload_events",
+    )
+    places_file = st.file_uploader(
+        "Places, optional (CSV, GeoJSON or GeoPackage)",
+        type=["csv", "geojson", "json", "gpkg"],
+        key="upload_places",
+    )
+    st.radio(
+        "Use it",
+        ["layer", "replace"],
+        format_func={
+            "layer": "on top of the built-in data",
+            "replace": "instead of the built-in data",
+        }.get,
+        key="upload_mode",
+        horizontal=True,
+    )
+    st.checkbox("Dates are day first (27/03/2016)", key="upload_dayfirst")
+    if st.button("Check and load", disabled=events_file is None, key="upload_go"):
+        ss["upload_files"] = (
+            (events_file.name, events_file.getvalue()),
+            (places_file.name, places_file.getvalue()) if places_file else None,
+        )
+        ss["upload_confirmed"] = {}
+        _apply(_read(builtin))
+
+    result = ss.get("upload_result")
+    if result is not None:
+        if result.errors:
+            st.error(
+                f"{len(result.errors)} problem(s): the map keeps showing the data it had. "
+                "Fix the file and load it again."
+            )
+        else:
+            st.success(md(result.summary))
+        if result.problems:
+            st.dataframe(_problems_table(result.problems), hide_index=True, width="stretch")
+        if result.to_confirm:
+            _confirm_names(builtin, result)
+
+    col1, col2 = st.columns(2)
+    col1.download_button(
+        "Template CSV",
+        data=template_csv,
+        file_name="events_template.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="dl_template",
+    )
+    col2.download_button(
+        "Built-in events CSV",
+        data=lambda: builtin_csv()[1],
+        file_name="events.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="dl_builtin_events",
+    )
+    if session_dataset() is not None and st.button("Back to the built-in data", key="upload_reset"):
+        for key in ("dataset", "upload_result", "upload_files", "upload_confirmed"):
+            ss.pop(key, None)
+        ss["place"] = None
+        st.rerun()
+
+
+def _confirm_names(builtin: Dataset, result) -> None:
+    ss = st.session_state
+    st.markdown("**Place names to confirm**")
+    answers = {}
+    for i, entry in enumerate(result.to_confirm):
+        options = [a["id"] for a in entry.get("alternatives", [])]
+        names = {a["id"]: f"{a['name']} ({a['score']:.0f})" for a in entry.get("alternatives", [])}
+        if entry.get("suggested_id") and entry["suggested_id"] not in options:
+            options.insert(0, entry["suggested_id"])
+            names[entry["suggested_id"]] = entry.get("suggested_name") or entry["suggested_id"]
+        options.append(_LEAVE_OUT)
+        names[_LEAVE_OUT] = "leave these rows out"
+        answers[entry["name"]] = st.selectbox(
+            md(f"“{entry['name']}” — {entry['message']}"),
+            options,
+            format_func=lambda v, names=names: md(names.get(v, v)),
+            key=f"confirm_{i}_{entry['name']}",
+        )
+    if st.button("Apply these answers", key="upload_confirm"):
+        confirmed = dict(ss.get("upload_confirmed") or {})
+        confirmed.update({k: (None if v == _LEAVE_OUT else v) for k, v in answers.items()})
+        ss["upload_confirmed"] = confirmed
+        _apply(_read(builtin, confirmed))
+        st.rerun()

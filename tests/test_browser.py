@@ -1,0 +1,356 @@
+"""The dashboard in a real browser (Debian's Chromium via Playwright), with no network.
+
+One ``streamlit run app.py`` serves the whole module. Each test saves a
+screenshot of the page to ``tests/artifacts/`` (``-FAILED`` in the name when
+it failed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+# Offline, the optional tile layers cannot load; nothing else may fail.
+TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com", "server.arcgisonline.com")
+TIMEOUT_MS = 30_000
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(
+        f"{CHROMIUM} is missing: install Debian's chromium (make chromium) to run browser tests",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import Frame, Page, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)  # polling interval, not a wait for readiness
+    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _is_tile(url: str) -> bool:
+    return any(host in (url or "") for host in TILE_HOSTS)
+
+
+@pytest.fixture
+def page(browser, request):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1500, "height": 1150})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+
+    def on_console(message):
+        if message.type == "error" and not _is_tile(message.location.get("url", "")):
+            errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.errors = errors
+    failed_before = request.session.testsfailed
+    yield page
+    failed = request.session.testsfailed > failed_before
+    name = request.node.name + ("-FAILED" if failed else "")
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    context.close()
+
+
+def map_frame(page: Page) -> Frame:
+    """The map's frame once Leaflet has drawn the date layers."""
+    handle = page.wait_for_selector(MAP_FRAME)
+    frame = handle.content_frame()
+    frame.wait_for_function(
+        "() => window.map && document.querySelector('.fa-legend .fa-title') !== null"
+    )
+    return frame
+
+
+def legend_title(frame: Frame) -> str:
+    return frame.eval_on_selector(".fa-legend .fa-title", "e => e.textContent")
+
+
+def wait_title(frame: Frame, text: str) -> None:
+    frame.wait_for_function(
+        "t => { const e = document.querySelector('.fa-legend .fa-title');"
+        " return e && e.textContent.includes(t); }",
+        arg=text,
+    )
+
+
+TOWNS_JS = """() => {
+    const out = {};
+    window.map.eachLayer(l => {
+        if (l.options && l.options.placeId)
+            out[l.options.placeId] = [l.options.fillColor, l.options.color];
+    });
+    return out;
+}"""
+
+
+def test_page_loads_offline_with_no_console_errors(server, page):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    scripts = frame.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+    styles = frame.evaluate(
+        "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)"
+    )
+    leaflet = [s for s in scripts if s.endswith("/app/static/leaflet/leaflet.js")]
+    assert leaflet and all(s.startswith(server) for s in scripts), scripts
+    assert any(s.endswith("/app/static/leaflet/leaflet.css") for s in styles), styles
+    assert all(s.startswith(server) for s in styles), styles
+    assert frame.evaluate("() => L.version") == "1.9.4"
+    page.locator(".fa-keyplaces").wait_for()
+    assert page.errors == []
+    # Tiles are optional: offline, choosing them fails only on the tile server.
+    frame.locator(".leaflet-control-layers").hover()
+    with page.expect_event("requestfailed", predicate=lambda r: _is_tile(r.url)):
+        frame.get_by_text("OpenStreetMap", exact=True).click()
+    frame.get_by_text("No tiles (offline)", exact=True).click()
+    assert frame.locator(".leaflet-tile").count() == 0
+    assert page.errors == []
+
+
+def test_map_shows_territories_borders_towns_and_labels(server, page):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    # Canvas renderer: one canvas per pane.
+    fills = frame.evaluate("""() => {
+        const fills = new Set();
+        window.map.eachLayer(l => {
+            if (l instanceof L.Polygon && l.options.pane === 'territories')
+                fills.add(l.options.fillColor);
+        });
+        return [...fills];
+    }""")
+    assert {"#d7301f", "#1a1a1a", "#f6d23b", "#f28cb1"} <= set(fills)
+    assert frame.locator(".leaflet-territories-pane canvas").count() == 1
+    assert frame.locator(".leaflet-pane svg").count() == 0
+    # Sample the territory canvas: faction colours are really painted.
+    painted = frame.evaluate("""() => {
+        const c = document.querySelector('.leaflet-territories-pane canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < d.length; i += 4 * 7)
+            if (d[i + 3] > 40) seen.add([d[i], d[i + 1], d[i + 2]].map(v => v >> 4).join(','));
+        return [...seen];
+    }""")
+    # SYGOV red #d7301f and ISIS #1a1a1a, at 4-bit precision.
+    assert "13,3,1" in painted and "1,1,1" in painted, painted[:20]
+    borders_painted = frame.evaluate("""() => {
+        const c = document.querySelector('.leaflet-borders-pane canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 100) n++;
+        return n;
+    }""")
+    assert borders_painted > 2000  # country outlines drawn without any tiles
+    towns = frame.evaluate(TOWNS_JS)
+    assert len(towns) == 66
+    assert towns["palmyra"][0] == "#d7301f"  # held by the government
+    assert towns["deir-ez-zor"] == ["#d7301f", "#1a1a1a"]  # besieged: ring in ISIS black
+    labels = frame.locator(".fa-label").all_text_contents()
+    assert sorted(labels) == sorted(
+        ["Palmyra", "Raqqa", "Deir ez-Zor", "Ramadi", "Tikrit", "Mosul", "al-Shaddadi"]
+    )
+    legend = frame.locator(".fa-legend").inner_text()
+    assert "Syrian government" in legend and "Estimated front line" in legend
+    assert frame.locator(".leaflet-control-scale").count() == 1
+    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-2016-03-27.png"))
+    assert page.errors == []
+
+
+def test_moving_the_date_updates_the_map_in_place(server, page):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    before = frame.evaluate(TOWNS_JS)
+    frame.evaluate("() => { window.__frontline_mark = 1; }")
+    frame.evaluate("() => window.map.setView([35.3, 40.1], 8, {animate: false})")
+    # The next change button: the map changes, the frame stays.
+    page.get_by_role("button", name="Next change").click()
+    wait_title(frame, "3 April 2016")
+    after = frame.evaluate(TOWNS_JS)
+    assert before != after and set(before) == set(after)
+    # The keyboard: focus the slider, one day per arrow press.
+    page.get_by_role("slider").focus()
+    page.keyboard.press("ArrowRight")
+    wait_title(frame, "4 April 2016")
+    assert frame.evaluate("() => window.__frontline_mark") == 1
+    assert page.locator(MAP_FRAME).count() == 1
+    assert not frame.is_detached()
+    assert frame.evaluate("() => window.map.getZoom()") == 8
+    center = frame.evaluate("() => window.map.getCenter()")
+    assert center["lat"] == pytest.approx(35.3, abs=0.01)
+    assert center["lng"] == pytest.approx(40.1, abs=0.01)
+    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-zoomed-2016-04-04.png"))
+    assert page.errors == []
+
+
+def title_date(frame: Frame) -> dt.date:
+    """The date in the legend title, e.g. "Control of towns, 3 April 2016"."""
+    text = legend_title(frame).split(", ", 1)[1]
+    return dt.datetime.strptime(text, "%d %B %Y").date()
+
+
+def test_play_advances_the_date(server, page):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    frame.evaluate("() => { window.__frontline_mark = 1; }")
+    page.get_by_role("button", name="Play").click()
+    wait_title(frame, "3 April 2016")  # the first step: the next change
+    frame.wait_for_function(  # and a second one
+        "() => !document.querySelector('.fa-legend .fa-title').textContent.includes('3 April')"
+    )
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for()
+    assert title_date(frame) > dt.date(2016, 4, 3)
+    assert frame.evaluate("() => window.__frontline_mark") == 1
+    # The URL follows the replay (polling: a frame may still be on its way).
+    deadline = time.monotonic() + 10
+    while f"date={title_date(frame).isoformat()}" not in page.url:
+        assert time.monotonic() < deadline, (page.url, legend_title(frame))
+        page.wait_for_timeout(100)
+    assert page.errors == []
+
+
+def test_url_with_a_date_opens_on_that_date(server, page):
+    page.goto(f"{server}/?date=2015-06-01&place=palmyra&layers=territories,towns,labels,martians")
+    frame = map_frame(page)
+    wait_title(frame, "1 June 2015")
+    towns = frame.evaluate(TOWNS_JS)
+    assert towns["palmyra"][0] == "#1a1a1a"  # ISIS took it on 20 May 2015
+    panel = page.locator(".fa-place")
+    panel.wait_for()
+    assert "Palmyra" in panel.inner_text() and "تدمر" in panel.inner_text()
+    assert "Islamic State (ISIS) since 20 May 2015" in panel.inner_text()
+    assert "martians" in page.get_by_role("alert").inner_text()
+    # The note about the link goes away on the next full run (a filter changed);
+    # the map keeps its place on the page, so it is not remounted.
+    frame.evaluate("() => { window.__frontline_mark = 1; }")
+    page.get_by_text("Front lines", exact=True).click()
+    page.get_by_role("alert").wait_for(state="detached")
+    page.get_by_role("button", name="Next change").click()
+    wait_title(frame, "11 June 2015")
+    assert frame.evaluate("() => window.__frontline_mark") == 1
+    page.wait_for_url(re.compile(r"date=2015-06-11"))
+    assert "layers=territories%2Cfronts%2Ctowns%2Clabels" in page.url
+    assert page.errors == []
+
+
+def test_hovering_and_clicking_a_town(server, page):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    view = frame.evaluate("() => [window.map.getCenter(), window.map.getZoom()]")
+    point = frame.evaluate(
+        "() => window.map.latLngToContainerPoint([36.335, 43.1189])"  # Mosul (lat, lon)
+    )
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    tooltip = frame.locator(".fa-tip")
+    tooltip.wait_for()
+    assert "Mosul" in tooltip.inner_text() and "الموصل" in tooltip.inner_text()
+    assert "Islamic State (ISIS) since 10 June 2014" in tooltip.inner_text()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    panel = page.locator(".fa-place")
+    panel.wait_for()
+    assert "Mosul" in panel.inner_text() and "الموصل" in panel.inner_text()
+    assert panel.locator("a[href^='http']").count() >= 5  # every event's source
+    page.wait_for_url(re.compile(r"place=mosul"))
+    # The selection ring is drawn, and the view has not moved.
+    frame.wait_for_function(
+        "() => { let n = 0; window.map.eachLayer(l => { if (l.options && l.options.color"
+        " === '#1565c0') n++; }); return n === 1; }"
+    )
+    assert frame.evaluate("() => [window.map.getCenter(), window.map.getZoom()]") == view
+    assert page.errors == []

@@ -1,0 +1,383 @@
+"""The dashboard's pure parts: escaping, map layers, URL state, timeline, charts, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+import pandas as pd
+import pytest
+import streamlit_folium
+from folium.elements import JSCSSMixin
+
+from dashboard import assets, charts, layers, panels, state
+from dashboard.mapview import nearest_town
+from dashboard.safe import esc, link, safe_url
+from dashboard.search import find_place
+from dashboard.timeline import next_change, previous_change, step
+from geodata import Dataset
+from geodata.factions import FACTION_CODES
+from geodata.scene import build_scene
+from geodata.timeline import change_dates, control_at
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def evil(builtin):
+    """The built-in data with hostile strings in names, titles, notes and URLs."""
+    places = builtin.places.copy()
+    places.loc[places["id"] == "palmyra", "name"] = EVIL
+    places.loc[places["id"] == "palmyra", "name_ar"] = '"><script>alert(2)</script>'
+    events = builtin.events.copy()
+    palmyra = events["place_id"] == "palmyra"
+    events.loc[palmyra, "source_url"] = "javascript:alert(3)"
+    events.loc[palmyra, "source_title"] = "<b onmouseover=alert(4)>title</b>"
+    events.loc[palmyra, "note"] = "</td><script>alert(5)</script>"
+    return Dataset(places=places, events=events, name="evil")
+
+
+# ---------------------------------------------------------------------------
+# Escaping
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("plain", "plain"),
+        ("<b>&'\"", "&lt;b&gt;&amp;&#x27;&quot;"),
+        (None, ""),
+        (float("nan"), ""),
+        (12, "12"),
+    ],
+)
+def test_esc(value, expected):
+    assert esc(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.org/x?a=1", True),
+        ("http://example.org", True),
+        ("  HTTPS://example.org/  ", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("//example.org/x", False),
+        ("/relative/path", False),
+        ("ftp://example.org", False),
+        ("https://", False),
+        ("http://[broken", False),
+        ("", False),
+        (None, False),
+        (float("nan"), False),
+    ],
+)
+def test_only_http_urls_become_links(url, ok):
+    assert (safe_url(url) is not None) is ok
+    html = link(url, "text")
+    assert html.startswith("<a href=") is ok
+    if not ok:
+        assert html == "text"
+
+
+def test_link_escapes_url_and_text():
+    html = link('https://example.org/?q="><script>', "<i>t</i>")
+    assert "<script>" not in html and "<i>" not in html
+    assert 'href="https://example.org/?q=&quot;&gt;&lt;script&gt;"' in html
+    assert 'rel="noopener noreferrer"' in html
+
+
+# ---------------------------------------------------------------------------
+# Map layers
+
+
+@pytest.fixture(scope="module")
+def payload(builtin):
+    return layers.scene_payload(build_scene(builtin, "2016-03-27"))
+
+
+def render(group, extent=(35.4, 28.8, 48.9, 37.7)):
+    """The script streamlit-folium would send for a base map and a feature group."""
+    m = layers.base_map(extent, leaflet_js="LEAFLET.js", leaflet_css="LEAFLET.css")
+    m.get_root().render()
+    base = streamlit_folium._get_map_string(m)
+    return m, base, streamlit_folium._get_feature_group_string(group, m)
+
+
+def test_payload_has_every_town_and_its_state(payload, builtin):
+    towns = {t["id"]: t for t in payload["towns"]}
+    assert set(towns) == set(builtin.places["id"])
+    assert towns["palmyra"]["fill"] == "#d7301f" and not towns["palmyra"]["contested"]
+    assert towns["deir-ez-zor"]["contested"] and towns["deir-ez-zor"]["ring"] == "#1a1a1a"
+    assert {t["id"] for t in payload["towns"] if t["key"]} == {
+        "palmyra",
+        "raqqa",
+        "deir-ez-zor",
+        "ramadi",
+        "tikrit",
+        "mosul",
+        "al-shaddadi",
+    }
+    assert "Syrian government since 27 March 2016" in towns["palmyra"]["tooltip"]
+    assert "تدمر" in towns["palmyra"]["tooltip"]
+    factions = {f["properties"]["faction"] for f in payload["territories"]["features"]}
+    assert {"SYGOV", "ISIS", "SDF", "IQGOV", "KRG"} <= factions
+    contested = [
+        f["properties"]
+        for f in payload["territories"]["features"]
+        if f["properties"]["status"] == "contested"
+    ]
+    assert contested and all(p["style"]["dashArray"] for p in contested)
+    assert payload["fronts"]["features"]
+
+
+def test_map_uses_only_our_leaflet_and_no_cdn(payload):
+    group = layers.date_layers(payload, title="t")[0]
+    m, base, script = render(group)
+    # What streamlit-folium collects for the browser to load.
+    links = [
+        url
+        for element in [m, *m._children.values(), group, *group._children.values()]
+        if isinstance(element, JSCSSMixin)
+        for url in (*(u for _, u in element.default_js), *(u for _, u in element.default_css))
+    ]
+    assert links == ["LEAFLET.js", "LEAFLET.css"]
+    assert "preferCanvas" in base and "L.control.scale()" in base
+    # The only addresses are the optional tile servers and their attributions.
+    hosts = set(re.findall(r"https?://([^/\"'\s]+)", base + script))
+    assert hosts == {
+        "tile.openstreetmap.org",
+        "{s}.basemaps.cartocdn.com",
+        "server.arcgisonline.com",
+        "www.openstreetmap.org",
+        "carto.com",
+    }
+    assert "jquery" not in (base + script).lower()
+
+
+def test_base_map_script_is_stable_so_the_frame_is_mounted_once(payload):
+    hashes = set()
+    for date in ("2016-03-27", "2015-06-01"):
+        group = layers.date_layers(payload, title=date)[0]
+        _, base, _ = render(group)
+        hashes.add(streamlit_folium.generate_js_hash(base, "atlas-map"))
+    assert len(hashes) == 1
+
+
+def test_hidden_layers_are_not_drawn_but_a_group_always_is(payload):
+    everything = render(layers.date_layers(payload, title="t", recent_ids={"palmyra"})[0])[2]
+    assert "'towns'" in everything and "fa-label" in everything and "'recent'" in everything
+    groups = layers.date_layers(payload, title="t", shown=set())
+    assert len(groups) == 1
+    nothing = render(groups[0])[2]
+    assert "circleMarker" not in nothing and "'territories'" not in nothing
+    assert "fa-legend" in nothing  # the legend stays
+
+
+def test_hostile_strings_are_escaped_on_the_map(evil):
+    payload = layers.scene_payload(build_scene(evil, "2016-03-27"))
+    group = layers.date_layers(payload, title=f"Control {EVIL}", selected="palmyra")[0]
+    script = render(group)[2]
+    assert "<img" not in script and "<script" not in script
+    # Escaped once for HTML, then made safe for a script by |tojson.
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in script
+    palmyra = next(t for t in payload["towns"] if t["id"] == "palmyra")
+    assert "&lt;img" in palmyra["tooltip"] and "&lt;script&gt;" in palmyra["tooltip"]
+
+
+def test_legend_names_only_the_factions_drawn(builtin):
+    payload = layers.scene_payload(build_scene(builtin, "2017-10-20", factions=["ISIS", "SDF"]))
+    named = {e["code"] for e in payload["legend"] if e["kind"] == "faction"}
+    assert named == {"ISIS", "SDF"}
+    assert {t["fill"] for t in payload["towns"]} == {"#1a1a1a", "#f6d23b"}
+
+
+def test_legend_lists_factions_and_drops_hidden_layers(payload):
+    full = layers.legend_html(payload["legend"], title="T", shown=set(layers.LAYERS))
+    assert "Syrian government" in full and "Estimated front line" in full
+    assert "Changed in the last 28 days" in full and "Contested area" in full
+    bare = layers.legend_html(payload["legend"], title="T", shown={"towns"})
+    assert "Estimated front line" not in bare and "Contested area" not in bare
+
+
+# ---------------------------------------------------------------------------
+# Panels
+
+
+def test_place_panel_escapes_and_links_only_http(evil):
+    control = control_at(evil, "2016-03-27")
+    html = panels.place_html(evil, "palmyra", control, "2016-03-27")
+    assert "<img" not in html and "<script" not in html and "<b " not in html
+    assert "javascript:" not in html  # shown as its title, never as a link
+    assert "&lt;b onmouseover=alert(4)&gt;title&lt;/b&gt;" in html
+
+
+def test_place_panel_shows_whole_history_with_sources(builtin):
+    control = control_at(builtin, "2016-03-27")
+    html = panels.place_html(builtin, "palmyra", control, "2016-03-27")
+    n = int((builtin.events["place_id"] == "palmyra").sum())
+    assert html.count("<tr") - 1 == n
+    assert html.count('<a href="http') == n
+    assert "class='fa-current'" in html  # the event in force is highlighted
+
+
+def test_change_log_and_what_changed(builtin, evil):
+    log = panels.change_log(builtin)
+    assert log["when"].is_monotonic_increasing
+    assert "initial" not in set(builtin.events.set_index("event_id").loc[log["event_id"], "kind"])
+    past, future = panels.changes_around(log, "2016-03-27", before=3, after=2)
+    assert len(past) == 3 and len(future) == 2
+    assert (past["when"] <= "2016-03-27").all() and (future["when"] > "2016-03-27").all()
+    html = panels.changes_html(panels.change_log(evil), "2015-05-20")
+    assert "<img" not in html and 'href="javascript' not in html
+
+
+# ---------------------------------------------------------------------------
+# URL state
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date": "2016-03-27"},
+        {"date": "2015-06-01", "place": "palmyra"},
+        {"date": "2014-06-10", "factions": "ISIS,IQGOV"},
+        {"date": "2014-06-10", "factions": "none", "layers": "none"},
+        {"date": "2017-10-17", "layers": "territories,fronts"},
+    ],
+)
+def test_view_params_round_trip(builtin, params):
+    view, problems = state.parse_view(params, builtin)
+    assert problems == []
+    assert state.view_params(view) == params
+
+
+def test_parse_view_defaults_and_problems(builtin):
+    view, problems = state.parse_view({}, builtin)
+    assert view["date"] == dt.date(2016, 3, 27)
+    assert view["factions"] == list(FACTION_CODES) and view["place"] is None
+    view, problems = state.parse_view(
+        {"date": "27/03/2016", "place": "Atlantis", "factions": "daesh,elves", "layers": "x"},
+        builtin,
+    )
+    assert view["date"] == dt.date(2016, 3, 27) and view["factions"] == ["ISIS"]
+    assert len(problems) == 4
+
+
+# ---------------------------------------------------------------------------
+# Timeline
+
+
+@pytest.fixture(scope="module")
+def changes(builtin):
+    return [d.date() for d in change_dates(builtin)]
+
+
+def test_previous_and_next_change(changes):
+    day = dt.date(2016, 3, 27)
+    assert day in changes
+    assert next_change(changes, day) == changes[changes.index(day) + 1]
+    assert previous_change(changes, day) == changes[changes.index(day) - 1]
+    assert previous_change(changes, changes[0]) is None
+    assert next_change(changes, changes[-1]) is None
+
+
+@pytest.mark.parametrize(
+    ("speed", "start", "expected"),
+    [
+        ("week", dt.date(2016, 3, 27), dt.date(2016, 4, 3)),
+        ("month", dt.date(2016, 1, 31), dt.date(2016, 2, 29)),
+        ("event", dt.date(2016, 3, 27), dt.date(2016, 4, 3)),
+        ("week", dt.date(2019, 10, 18), dt.date(2019, 10, 20)),  # clamped to the end
+        ("month", dt.date(2019, 10, 20), None),  # at the end: stop
+    ],
+)
+def test_step(changes, speed, start, expected):
+    assert step(changes, start, speed, dt.date(2019, 10, 20)) == expected
+
+
+def test_step_rejects_unknown_speed(changes):
+    with pytest.raises(ValueError, match="expected a speed"):
+        step(changes, dt.date(2016, 1, 1), "year", dt.date(2019, 10, 20))
+
+
+# ---------------------------------------------------------------------------
+# Charts
+
+
+def test_control_segments_tile_the_timeline(builtin):
+    segments = charts.control_segments(builtin)
+    assert (segments["start"] < segments["end"]).all()
+    for _, runs in segments.groupby("place_id"):
+        # Consecutive runs of a place touch and differ.
+        assert (runs["start"].iloc[1:].to_numpy() == runs["end"].iloc[:-1].to_numpy()).all()
+        pairs = list(zip(runs["faction"], runs["status"], strict=True))
+        assert all(a != b for a, b in zip(pairs, pairs[1:], strict=False))
+    palmyra = segments[segments["place_id"] == "palmyra"]
+    at = palmyra[(palmyra["start"] <= "2015-06-01") & (palmyra["end"] > "2015-06-01")]
+    assert at["faction"].tolist() == ["ISIS"]
+
+
+def test_mark_date_adds_a_rule_without_touching_the_chart(builtin):
+    spec = charts.area_chart(
+        pd.DataFrame(
+            {
+                "date": pd.to_datetime(["2015-01-01", "2016-01-01"]),
+                "faction": ["ISIS", "ISIS"],
+                "area_km2": [1.0, 2.0],
+            }
+        )
+    ).to_dict()
+    marked = charts.mark_date(spec, "2016-03-27")
+    assert marked["datasets"] == spec["datasets"]
+    rule = marked["layer"][1]
+    assert rule["mark"]["type"] == "rule"
+    assert rule["encoding"]["x"]["datum"] == {"year": 2016, "month": 3, "date": 27}
+    assert "layer" not in spec
+
+
+# ---------------------------------------------------------------------------
+# Search, clicks, assets
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("Tadmur", "palmyra"),
+        ("الموصل", "mosul"),
+        ("Deir Ezzour", "deir-ez-zor"),
+        ("raqqa", "raqqa"),
+    ],
+)
+def test_find_place_any_spelling(builtin, query, place):
+    outcome = find_place(builtin, query)
+    assert outcome.place_id == place and outcome.center is not None
+
+
+def test_find_place_miss_suggests(builtin):
+    outcome = find_place(builtin, "Qqqmosul")
+    assert outcome.place_id is None and outcome.center is None
+    assert ("mosul", "Mosul") in outcome.suggestions
+
+
+def test_nearest_town():
+    towns = [{"id": "a", "lat": 34.0, "lon": 38.0}, {"id": "b", "lat": 34.0, "lon": 38.3}]
+    assert nearest_town(towns, 34.0, 38.2) == "b"
+    assert nearest_town(towns, 36.0, 38.0) is None  # ~220 km away
+
+
+def test_leaflet_static_copy_is_complete_and_idempotent(tmp_path):
+    target = assets.ensure_leaflet_static(tmp_path)
+    for name in assets.LEAFLET_FILES:
+        assert (target / name).stat().st_size > 0
+    js = (target / "leaflet.js").read_text()
+    assert "1.9.4" in js[:300]
+    stamp = os.stat(target / "leaflet.js").st_mtime_ns
+    (target / "leaflet.css").write_text("stale")
+    assets.ensure_leaflet_static(tmp_path)
+    assert os.stat(target / "leaflet.js").st_mtime_ns == stamp
+    assert (target / "leaflet.css").read_text() != "stale"
+    assert assets.LEAFLET_JS_URL.endswith("app/static/leaflet/leaflet.js")
