@@ -14,11 +14,13 @@ from geodata.territory import DEFAULT_MAX_REACH_KM
 from geodata.timeline import control_at
 
 from . import cache, charts, panels, state
+from .export_panel import export_panel
 from .layers import LAYERS
 from .mapview import show_map
 from .safe import md
 from .search import search_box
 from .timeline import PLAY_INTERVAL, advance_if_due, timeline_controls
+from .upload_panel import upload_panel
 
 __all__ = ["main"]
 
@@ -56,6 +58,8 @@ def _sidebar(dataset: Dataset) -> None:
         )
         for layer, label in LAYERS.items():
             st.checkbox(label, key=f"layer_{layer}")
+        with st.expander("Your own data", expanded="upload_result" in st.session_state):
+            upload_panel(cache.builtin_dataset())
         st.caption(
             f"Data: {md(dataset.name)} — {len(dataset.places)} places, {len(dataset.events)} "
             "sourced events. Territories are estimates around the towns whose control is "
@@ -97,6 +101,8 @@ def _main_view(dataset: Dataset, key: str) -> None:
             st.rerun(scope="fragment")  # redraw the map with the selection ring
         st.markdown("**What changed around this date**")
         panels.show_changes(cache.change_log(dataset, key), stamp)
+        with st.expander("Export this map and its data"):
+            export_panel(dataset, stamp, view_bounds=st.session_state.get("map_bounds"))
     control = control_at(dataset, stamp)
     with side_col:
         panels.show_place(dataset, ss.get("place"), control, stamp)

@@ -6,7 +6,6 @@ never replaces the data already shown.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from geodata import Dataset
@@ -17,28 +16,12 @@ from .safe import md
 __all__ = ["upload_panel", "session_dataset"]
 
 _LEAVE_OUT = "__leave_out__"
+_SHOWN_PROBLEMS = 200
 
 
 def session_dataset() -> Dataset | None:
     """This session's uploaded dataset, or None for the built-in data."""
     return st.session_state.get("dataset")
-
-
-def _problems_table(problems) -> pd.DataFrame:
-    # Shown with st.dataframe: cells are rendered as text, never as HTML.
-    return pd.DataFrame(
-        [
-            {
-                "file": p.file,
-                "row": p.row,
-                "column": p.column or "",
-                "problem": p.message,
-                "suggestion": p.suggestion or "",
-                "severity": p.severity,
-            }
-            for p in problems
-        ]
-    )
 
 
 def _read(base: Dataset, confirmed: dict | None = None):
@@ -99,6 +82,7 @@ def upload_panel(builtin: Dataset) -> None:
         )
         ss["upload_confirmed"] = {}
         _apply(_read(builtin))
+        st.rerun()  # the whole page switches to the new data (or shows why not)
 
     result = ss.get("upload_result")
     if result is not None:
@@ -110,7 +94,14 @@ def upload_panel(builtin: Dataset) -> None:
         else:
             st.success(md(result.summary))
         if result.problems:
-            st.dataframe(_problems_table(result.problems), hide_index=True, width="stretch")
+            # One line per problem, file, row and column first; md() keeps the
+            # user's text literal (never a link, an image or HTML).
+            lines = [f"- {md(p)}" for p in result.problems[:_SHOWN_PROBLEMS]]
+            more = len(result.problems) - _SHOWN_PROBLEMS
+            if more > 0:
+                lines.append(f"- … and {more} more")
+            with st.container(height=260 if len(lines) > 6 else "content", key="upload_problems"):
+                st.markdown("\n".join(lines))
         if result.to_confirm:
             _confirm_names(builtin, result)
 

@@ -354,3 +354,172 @@ def test_hovering_and_clicking_a_town(server, page):
     )
     assert frame.evaluate("() => [window.map.getCenter(), window.map.getZoom()]") == view
     assert page.errors == []
+
+
+# --- exports and uploads -------------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+UPLOAD_INPUT = "[data-testid='stFileUploaderDropzoneInput']"
+XSS_PLACES = (
+    "id,name,name_ar,aliases,lat,lon,country,governorate,coord_source\n"
+    'evil-town,<img src=x onerror="window.__xss=1">,<script>window.__xss=2</script>,'
+    "<b onmouseover=window.__xss=3>x</b>,35.5,39.5,SY,<svg onload=window.__xss=4>,"
+    "javascript:window.__xss=5\n"
+)
+XSS_EVENTS = (
+    "event_id,place_id,kind,date,date_precision,end_date,end_precision,from_faction,to_faction,"
+    "certainty,source_title,source_url,note\n"
+    "e-1,evil-town,initial,2012-01-01,day,,,,SYGOV,high,"
+    '<img src=x onerror="window.__xss=6">,https://example.org/?q=<script>,'
+    "<script>window.__xss=7</script>\n"
+    "e-2,evil-town,capture,2016-03-20,day,,,SYGOV,ISIS,low,"
+    '"<a href=""javascript:window.__xss=8"">click</a>",https://example.org/a,'
+    '"""><svg onload=window.__xss=9>"\n'
+)
+
+
+def upload(page: Page, tmp_path: Path, files: dict[str, str | bytes], *, mode: str | None = None):
+    """Upload events (and places) through the sidebar panel and press "Check and load"."""
+    expander = page.get_by_text("Your own data", exact=True)
+    if not page.get_by_text("Check and load").is_visible():
+        expander.click()
+    paths = []
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        paths.append(path)
+    inputs = page.locator(UPLOAD_INPUT)
+    inputs.nth(0).set_input_files(str(paths[0]))
+    if len(paths) > 1:
+        inputs.nth(1).set_input_files(str(paths[1]))
+    if mode == "replace":
+        page.get_by_text("instead of the built-in data").click()
+    button = page.get_by_role("button", name="Check and load")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes("
+        "'Check and load') && !b.disabled)"
+    )
+    button.click()
+
+
+def test_png_export_downloads_a_valid_image(server, page, tmp_path):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    page.get_by_text("Export this map and its data").click()
+    button = page.get_by_role("button", name="Map image (PNG)")
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "frontline-atlas_2016-03-27.png"
+    path = tmp_path / "map.png"
+    download.save_as(path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.width >= 1000 and image.height >= 800
+    assert page.errors == []
+
+
+def test_html_payloads_in_every_field_never_run(server, page, tmp_path):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/?date=2016-03-01")
+    frame = map_frame(page)
+    upload(page, tmp_path, {"ev.csv": XSS_EVENTS, "pl.csv": XSS_PLACES}, mode="replace")
+    page.get_by_text("2 events for 1 place loaded", exact=False).wait_for()
+    frame = map_frame(page)
+    frame.wait_for_function(
+        "() => { let n = 0; window.map.eachLayer(l => { if (l.options && l.options.placeId)"
+        " n++; }); return n === 1; }"
+    )
+    # Open every view of the town: tooltip, history panel, the "what changed" list.
+    point = frame.evaluate("() => window.map.latLngToContainerPoint([35.5, 39.5])")
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    frame.locator(".fa-tip").wait_for()
+    assert "<img" in frame.locator(".fa-tip").inner_text()  # shown as text
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    panel = page.locator(".fa-place")
+    panel.wait_for()
+    text = panel.inner_text()
+    assert "<img src=x" in text and "<script>" in text
+    # Links only to http(s); the javascript: "link" is plain text.
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert not [h for h in hrefs if h.strip().lower().startswith("javascript")], hrefs
+    page.get_by_role("button", name="Next change").click()
+    wait_title(frame, "20 March 2016")
+    page.wait_for_timeout(500)  # let any injected handler fire, were there one
+    for target in (page, frame):
+        assert target.evaluate("() => window.__xss") is None
+    assert dialogs == []
+    assert page.errors == []
+
+
+def test_a_bad_file_keeps_the_data_and_the_app_running(server, page, tmp_path):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    upload(page, tmp_path, {"junk.csv": (CORPUS / "binary_junk.csv").read_bytes()})
+    page.get_by_text("the map keeps showing the data it had").wait_for()
+    page.get_by_text("junk.csv: this is a binary file", exact=False).wait_for()
+    towns = frame.evaluate(TOWNS_JS)
+    assert len(towns) == 66
+    upload(page, tmp_path, {"js.csv": (CORPUS / "javascript_url.csv").read_bytes()})
+    page.get_by_text("the map keeps showing the data it had").wait_for()
+    assert len(frame.evaluate(TOWNS_JS)) == 66
+    page.get_by_role("button", name="Next change").click()
+    wait_title(frame, "3 April 2016")
+    assert page.errors == []
+
+
+def test_misspelled_towns_map_after_confirmation(server, page, tmp_path):
+    page.goto(f"{server}/?date=2015-01-01")
+    frame = map_frame(page)
+    upload(page, tmp_path, {"mine.csv": (CORPUS / "unknown_towns.csv").read_bytes()},
+           mode="replace")  # fmt: skip
+    page.get_by_text("Place names to confirm").wait_for()
+    page.get_by_role("button", name="Apply these answers").click()
+    page.get_by_text("Place names to confirm").wait_for(state="detached")
+    frame = map_frame(page)
+    frame.wait_for_function(
+        "() => { const ids = []; window.map.eachLayer(l => { if (l.options && l.options.placeId)"
+        " ids.push(l.options.placeId); }); return ids.includes('fallujah'); }"
+    )
+    towns = frame.evaluate(TOWNS_JS)
+    assert towns["fallujah"][0] == "#1a1a1a"  # ISIS took "Fallujha" in January 2014
+    assert "tikrit" in towns and "mosul" in towns
+    assert page.errors == []
+
+
+def test_an_upload_stays_in_its_own_session(server, browser, tmp_path):
+    alice = browser.new_context(viewport={"width": 1500, "height": 1150})
+    bob = browser.new_context(viewport={"width": 1500, "height": 1150})
+    try:
+        a, b = alice.new_page(), bob.new_page()
+        for p in (a, b):
+            p.set_default_timeout(TIMEOUT_MS)
+            p.goto(f"{server}/?date=2016-03-25")
+        map_frame(a)
+        frame_b = map_frame(b)
+        upload(a, tmp_path, {"ev.csv": XSS_EVENTS, "pl.csv": XSS_PLACES}, mode="replace")
+        a.get_by_text("2 events for 1 place loaded", exact=False).wait_for()
+        frame_a = map_frame(a)
+        frame_a.wait_for_function(
+            "() => { let n = 0; window.map.eachLayer(l => { if (l.options && l.options.placeId)"
+            " n++; }); return n === 1; }"
+        )
+        # Bob, at the same time, still has the built-in data, also after a fresh load.
+        assert len(frame_b.evaluate(TOWNS_JS)) == 66
+        b.reload()
+        frame_b = map_frame(b)
+        wait_title(frame_b, "25 March 2016")
+        assert len(frame_b.evaluate(TOWNS_JS)) == 66
+        assert "evil-town" not in frame_b.evaluate(TOWNS_JS)
+        a.screenshot(path=str(ARTIFACTS / "upload-session-alice.png"), full_page=True)
+        b.screenshot(path=str(ARTIFACTS / "upload-session-bob.png"), full_page=True)
+    finally:
+        alice.close()
+        bob.close()
