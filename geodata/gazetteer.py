@@ -320,6 +320,14 @@ class Gazetteer:
             alternatives=alternatives,
         )
 
+    def _looks_alike(self, query: str, place_id: str, *, cutoff: float = 80) -> bool:
+        norm = normalize_name(query)
+        return any(
+            fuzz.ratio(norm, choice) >= cutoff
+            for choice, pid in zip(self._choices, self._choice_ids, strict=True)
+            if pid == place_id
+        )
+
     def _pick(self, ids: list[str]) -> list[str]:
         curated = [i for i in ids if self._records[i]["source"] == "curated"]
         return curated or ids
@@ -352,6 +360,10 @@ class Gazetteer:
         ):
             key = normalize_name(query) if match == "exact" else name_skeleton(query)
             ids = self._pick(index.get(key, []))
+            if match == "variant" and len(key.replace(" ", "")) <= 2:
+                # A skeleton of two letters ("dr") fits too many names (Deir,
+                # Daraa): keep only places that also look alike.
+                ids = [i for i in ids if self._looks_alike(query, i)]
             if len(ids) == 1:
                 return self._result(query, ids[0], score, match, suggestions)
             if len(ids) > 1:

@@ -162,3 +162,11 @@ def test_skeleton_absorbs_variants(a, b):
 )
 def test_normalize_name(raw, norm):
     assert normalize_name(raw) == norm
+
+
+def test_a_short_skeleton_needs_a_likeness():
+    # "Deir" and "Daraa" share the skeleton "dr": "Deir" alone must not be Daraa.
+    with pytest.raises(GeocodeError):
+        assert geocode("Deir").id != "daraa"
+    assert geocode("Heet").id == "hit"
+    assert geocode("Dera'a").id == "daraa"
