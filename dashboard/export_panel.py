@@ -55,7 +55,10 @@ def export_panel(dataset: Dataset, date: pd.Timestamp, *, view_bounds=None) -> N
         ``(west, south, east, north)`` of the map as the user sees it.
     """
     day = date.strftime("%Y-%m-%d")
-    choices = list(EXTENT_CHOICES) if view_bounds else list(EXTENT_CHOICES)[1:]
+    # The options never change (a widget whose options change is a new widget,
+    # which would lose the user's choice); without bounds yet, "view" falls
+    # back to the whole theatre.
+    choices = list(EXTENT_CHOICES)
     col1, col2 = st.columns(2)
     with col1:
         choice = st.selectbox(

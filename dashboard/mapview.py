@@ -62,10 +62,20 @@ def show_map(
         feature_group_to_add=date_layers(
             payload, title=title, recent_ids=recent_ids, selected=selected, shown=shown
         ),
-        returned_objects=["last_object_clicked"],
+        # "bounds": the export panel can draw the view the user is looking at.
+        returned_objects=["last_object_clicked", "bounds"],
         center=view.get("center"),
         zoom=view.get("zoom"),
     )
+    bounds = (output or {}).get("bounds") or {}
+    south_west, north_east = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
+    if south_west.get("lng") is not None and north_east.get("lat") is not None:
+        st.session_state["map_bounds"] = (
+            south_west["lng"],
+            south_west["lat"],
+            north_east["lng"],
+            north_east["lat"],
+        )
     click = (output or {}).get("last_object_clicked")
     if not click or click == st.session_state.get("_last_click"):
         return None

@@ -23,6 +23,7 @@ import math
 import threading
 from collections import OrderedDict
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pyproj
@@ -1041,7 +1042,10 @@ def render_map(
         "pdf": {"Title": title, "Creator": "Frontline Atlas (matplotlib)", "CreationDate": None},
     }[fmt]
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
+    # SVG text stays text (searchable, editable in a report's layout tool)
+    # instead of glyph outlines.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
     return buffer.getvalue()
 
 
