@@ -46,9 +46,13 @@ def _date_arg(text: str) -> pd.Timestamp:
 
 
 def load_data(path: str | None) -> Dataset:
-    """Load ``--data PATH``: a folder with places.csv and events.csv, or an events CSV.
+    """Load ``--data PATH``.
 
-    An events file alone is checked against the built-in places.
+    A folder holds ``places.csv`` and ``events.csv``; a single events file
+    (CSV, GeoJSON or GeoPackage, places by id or by name in any spelling) is
+    read like an upload in the app (:func:`geodata.upload.read_upload`) against
+    the built-in places. Names that need a person to confirm them are an error
+    listing the suggestions: fix them in the file (or confirm them in the app).
     """
     if not path:
         return load_builtin()
@@ -57,7 +61,24 @@ def load_data(path: str | None) -> Dataset:
         return load_dataset(p / "places.csv", p / "events.csv", name=p.name)
     if not p.exists():
         raise CliError(f"--data: no such file or folder: {path}", 2)
-    return load_dataset(DATA_DIR / "places.csv", p, name=p.name)
+    from .upload import read_upload
+
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise CliError(f"--data: cannot read {path}: {exc.strerror}") from None
+    result = read_upload(raw, filename=p.name, mode="replace")
+    if result.errors:
+        raise DataError(result.errors)
+    if result.to_confirm:
+        lines = [f"  - {entry['message']}" for entry in result.to_confirm[:20]]
+        raise CliError(
+            f"{p.name}: {len(result.to_confirm)} place name(s) need confirming; write the "
+            "place id (or a known spelling) in the file:\n" + "\n".join(lines)
+        )
+    if result.dataset is None:
+        raise CliError(f"{p.name}: {result.summary}")
+    return result.dataset
 
 
 def _dump(obj) -> None:

@@ -18,6 +18,7 @@ precomputed pieces, which is why an epoch costs milliseconds.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -27,7 +28,7 @@ import shapely
 
 from .borders import EQUAL_AREA_CRS
 from .dataset import Dataset
-from .timeline import control_table, epochs, to_date
+from .timeline import control_table, epoch_of, epochs, to_date
 
 __all__ = [
     "METRIC_CRS",
@@ -128,6 +129,28 @@ def _cells(dataset: Dataset, max_reach_km: float, theatre) -> _Cells:
     return dataset.cached(key, lambda: _build_cells(dataset, max_reach_km, theatre))
 
 
+_EPOCH_CACHE_SIZE = 512
+
+
+def _per_epoch(dataset: Dataset, kind: str, date, params: tuple, compute):
+    """Compute once per epoch (the span in which nothing changes) and reuse.
+
+    A given state (a DataFrame) is computed as asked; a date is keyed by the
+    start of its epoch in a bounded, least-recently-used cache on the dataset.
+    """
+    if isinstance(date, pd.DataFrame):
+        return compute(date)
+    cache = dataset.cached("territory-epochs", OrderedDict)
+    key = (kind, epoch_of(dataset, date), params)
+    if key in cache:
+        cache.move_to_end(key)
+    else:
+        cache[key] = compute(date)
+        if len(cache) > _EPOCH_CACHE_SIZE:
+            cache.popitem(last=False)
+    return cache[key].copy()
+
+
 def _state(dataset: Dataset, date_or_state) -> gpd.GeoDataFrame:
     if isinstance(date_or_state, pd.DataFrame):
         return date_or_state
@@ -164,6 +187,17 @@ def territories(
     >>> "ISIS" in set(t["faction"])
     True
     """
+    params = (float(max_reach_km), None if theatre is None else theatre.wkb)
+    return _per_epoch(
+        dataset,
+        "territories",
+        date,
+        params,
+        lambda d: _territories(dataset, d, max_reach_km=max_reach_km, theatre=theatre),
+    )
+
+
+def _territories(dataset: Dataset, date, *, max_reach_km: float, theatre) -> gpd.GeoDataFrame:
     state = _state(dataset, date)
     c = _cells(dataset, max_reach_km, theatre)
     frame = pd.DataFrame(
@@ -192,9 +226,11 @@ def territories(
             }
         )
     out = gpd.GeoDataFrame(
-        rows, columns=["faction", "status", "contested_by", "area_km2", "geometry"],
-        geometry="geometry", crs=METRIC_CRS,
-    )  # fmt: skip
+        rows,
+        columns=["faction", "status", "contested_by", "area_km2", "geometry"],
+        geometry="geometry",
+        crs=METRIC_CRS,
+    )
     return out.to_crs("EPSG:4326")
 
 
@@ -213,6 +249,17 @@ def front_lines(
         One row per pair of factions: ``faction_a`` < ``faction_b``
         (alphabetical), ``length_km`` and a (Multi)LineString in EPSG:4326.
     """
+    params = (float(max_reach_km), None if theatre is None else theatre.wkb)
+    return _per_epoch(
+        dataset,
+        "front_lines",
+        date,
+        params,
+        lambda d: _front_lines(dataset, d, max_reach_km=max_reach_km, theatre=theatre),
+    )
+
+
+def _front_lines(dataset: Dataset, date, *, max_reach_km: float, theatre) -> gpd.GeoDataFrame:
     state = _state(dataset, date)
     c = _cells(dataset, max_reach_km, theatre)
     controller = state["controller"].to_numpy(dtype=object)
@@ -239,9 +286,11 @@ def front_lines(
                 }
             )
     out = gpd.GeoDataFrame(
-        rows, columns=["faction_a", "faction_b", "length_km", "geometry"],
-        geometry="geometry", crs=METRIC_CRS,
-    )  # fmt: skip
+        rows,
+        columns=["faction_a", "faction_b", "length_km", "geometry"],
+        geometry="geometry",
+        crs=METRIC_CRS,
+    )
     return out.to_crs("EPSG:4326")
 
 

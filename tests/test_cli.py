@@ -122,6 +122,42 @@ def test_validate_bad_file(capsys, tmp_path):
 def test_python_dash_m_entry_point():
     proc = subprocess.run(
         [sys.executable, "-m", "geodata", "geocode", "Raqqa", "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(proc.stdout)["id"] == "raqqa"
+
+
+CORPUS = DATA_DIR.parent.parent / "tests" / "corpus"
+
+
+def test_data_file_with_town_names_any_format(capsys):
+    code, out, _ = run(
+        capsys,
+        "--data",
+        str(CORPUS / "ok_town_names.csv"),
+        "state",
+        "--date",
+        "2015-01-01",
+        "--json",
+    )
+    assert code == 0
+    assert {r["id"] for r in json.loads(out)} >= {"palmyra", "raqqa"}
+    code, out, _ = run(
+        capsys, "--data", str(CORPUS / "ok_events_with_points.geojson"), "events", "--json"
+    )
+    assert code == 0 and json.loads(out)
+
+
+def test_data_file_needing_confirmation_lists_suggestions(capsys):
+    code, out, err = run(
+        capsys, "--data", str(CORPUS / "unknown_towns.csv"), "state", "--date", "2015-01-01"
+    )
+    assert code == 1 and out == ""
+    assert "Fallujah" in err and "Tikrit" in err and "Traceback" not in err
+
+
+def test_data_file_that_is_junk(capsys):
+    code, _, err = run(capsys, "--data", str(CORPUS / "binary_junk.csv"), "events")
+    assert code == 1 and "binary file" in err
