@@ -132,20 +132,25 @@ def _cells(dataset: Dataset, max_reach_km: float, theatre) -> _Cells:
 _EPOCH_CACHE_SIZE = 512
 
 
-def _per_epoch(dataset: Dataset, kind: str, date, params: tuple, compute):
-    """Compute once per epoch (the span in which nothing changes) and reuse.
+def _per_epoch(dataset: Dataset, compute, date, *, max_reach_km: float, theatre):
+    """Run ``compute`` once per epoch (the span in which nothing changes) and reuse it.
 
     A given state (a DataFrame) is computed as asked; a date is keyed by the
     start of its epoch in a bounded, least-recently-used cache on the dataset.
     """
     if isinstance(date, pd.DataFrame):
-        return compute(date)
+        return compute(dataset, date, max_reach_km=max_reach_km, theatre=theatre)
     cache = dataset.cached("territory-epochs", OrderedDict)
-    key = (kind, epoch_of(dataset, date), params)
+    key = (
+        compute.__name__,
+        epoch_of(dataset, date),
+        float(max_reach_km),
+        None if theatre is None else theatre.wkb,
+    )
     if key in cache:
         cache.move_to_end(key)
     else:
-        cache[key] = compute(date)
+        cache[key] = compute(dataset, date, max_reach_km=max_reach_km, theatre=theatre)
         if len(cache) > _EPOCH_CACHE_SIZE:
             cache.popitem(last=False)
     return cache[key].copy()
@@ -187,14 +192,7 @@ def territories(
     >>> "ISIS" in set(t["faction"])
     True
     """
-    params = (float(max_reach_km), None if theatre is None else theatre.wkb)
-    return _per_epoch(
-        dataset,
-        "territories",
-        date,
-        params,
-        lambda d: _territories(dataset, d, max_reach_km=max_reach_km, theatre=theatre),
-    )
+    return _per_epoch(dataset, _territories, date, max_reach_km=max_reach_km, theatre=theatre)
 
 
 def _territories(dataset: Dataset, date, *, max_reach_km: float, theatre) -> gpd.GeoDataFrame:
@@ -249,14 +247,7 @@ def front_lines(
         One row per pair of factions: ``faction_a`` < ``faction_b``
         (alphabetical), ``length_km`` and a (Multi)LineString in EPSG:4326.
     """
-    params = (float(max_reach_km), None if theatre is None else theatre.wkb)
-    return _per_epoch(
-        dataset,
-        "front_lines",
-        date,
-        params,
-        lambda d: _front_lines(dataset, d, max_reach_km=max_reach_km, theatre=theatre),
-    )
+    return _per_epoch(dataset, _front_lines, date, max_reach_km=max_reach_km, theatre=theatre)
 
 
 def _front_lines(dataset: Dataset, date, *, max_reach_km: float, theatre) -> gpd.GeoDataFrame:
