@@ -13,7 +13,7 @@ from geodata.dataset import Dataset
 from geodata.events import TIMELINE_END
 from geodata.factions import FACTIONS, faction_color
 from geodata.scene import KEY_PLACES
-from geodata.timeline import control_at, epochs
+from geodata.timeline import control_table, epochs
 
 from .describe import faction_name
 
@@ -36,10 +36,11 @@ def control_segments(dataset: Dataset) -> pd.DataFrame:
     columns = ["place_id", "place", "start", "end", "faction", "faction_name", "status"]
     rows: list[dict] = []
     current: dict[str, dict] = {}  # the run still open for each place
+    names = dataset.places["name"].to_numpy()
     for start in epochs(dataset)["start"]:
-        state = control_at(dataset, start)
+        state = control_table(dataset, start)  # no geometry needed: the fast core
         for pid, name, faction, status in zip(
-            state["id"], state["name"], state["controller"], state["status"], strict=True
+            state["id"], names, state["controller"], state["status"], strict=True
         ):
             run = current.get(pid)
             if run is not None and (run["faction"], run["status"]) == (faction, status):
