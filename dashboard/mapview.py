@@ -11,8 +11,11 @@ once per session; each run only sends new date layers through
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+import folium
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 from .assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
@@ -43,6 +46,114 @@ def nearest_town(towns: list[dict], lat: float, lon: float, *, max_km: float = 3
     return best
 
 
+@dataclass(frozen=True)
+class _RenderedBase:
+    """The base map, rendered once per session (see :func:`_rendered_base`)."""
+
+    map: folium.Map
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: list
+    js_links: list
+    bounds: dict
+
+
+# streamlit-folium's own steps for a map, used to render our base map once
+# instead of on every run (about half of a slider step's server time). If a
+# release renames them, show_map falls back to the public st_folium.
+_SF_PARTS = (
+    "_component_func",
+    "_get_feature_group_string",
+    "_get_header",
+    "_get_html",
+    "_get_map_string",
+    "generate_js_hash",
+    "get_full_id",
+)
+_FAST = all(hasattr(streamlit_folium, name) for name in _SF_PARTS)
+
+
+def _links(m: folium.Map) -> tuple[list, list]:
+    css, js = [], []
+
+    def walk(element):
+        if isinstance(element, folium.elements.JSCSSMixin):
+            css.extend(href for _, href in getattr(element, "default_css", []))
+            js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(css)), list(dict.fromkeys(js))
+
+
+def _rendered_base(extent) -> _RenderedBase:
+    """This session's base map, built and rendered on its first run only.
+
+    Kept per session (not shared) because adding a date layer mutates the map.
+    """
+    key = (tuple(extent), LEAFLET_JS_URL, LEAFLET_CSS_URL)
+    cached = st.session_state.get("_rendered_base")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    m = base_map(extent, leaflet_js=LEAFLET_JS_URL, leaflet_css=LEAFLET_CSS_URL)
+    m.get_root().render()
+    m.render()
+    html, header = streamlit_folium._get_html(m), streamlit_folium._get_header(m)
+    script = streamlit_folium._get_map_string(m)
+    (south, west), (north, east) = m.get_bounds()
+    css, js = _links(m)
+    base = _RenderedBase(
+        map=m,
+        script=script,
+        header=header,
+        html=html,
+        map_id=streamlit_folium.get_full_id(m),
+        css_links=css,
+        js_links=js,
+        bounds={
+            "_southWest": {"lat": south, "lng": west},
+            "_northEast": {"lat": north, "lng": east},
+        },
+    )
+    st.session_state["_rendered_base"] = (key, base)
+    return base
+
+
+def _fast_folium(extent, groups, *, returned: list[str], center, zoom) -> dict | None:
+    """What ``st_folium`` does, with the base map rendered once per session."""
+    base = _rendered_base(extent)
+    layers = "".join(
+        streamlit_folium._get_feature_group_string(group, map=base.map, idx=i)
+        for i, group in enumerate(groups)
+    )
+    hash_key = streamlit_folium.generate_js_hash(base.script, MAP_KEY, False)
+    defaults = {"last_object_clicked": None, "bounds": base.bounds}
+    return streamlit_folium._component_func(
+        script=base.script,
+        header=base.header,
+        html=base.html,
+        id=base.map_id,
+        key=hash_key,
+        height=MAP_HEIGHT,
+        width=None,  # the container's width
+        returned_objects=returned,
+        default={k: v for k, v in defaults.items() if k in returned},
+        zoom=zoom,
+        center=center,
+        feature_group=layers,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=base.css_links,
+        js_links=base.js_links,
+        on_change=None,
+        wrap_longitude=False,
+    )
+
+
 def show_map(
     payload: dict,
     *,
@@ -54,19 +165,26 @@ def show_map(
 ) -> str | None:
     """Draw the map; return the id of a town the user just clicked, if any."""
     view = st.session_state.get("map_view") or {}
-    output = st_folium(
-        base_map(extent, leaflet_js=LEAFLET_JS_URL, leaflet_css=LEAFLET_CSS_URL),
-        key=MAP_KEY,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        feature_group_to_add=date_layers(
-            payload, title=title, recent_ids=recent_ids, selected=selected, shown=shown
-        ),
-        # "bounds": the export panel can draw the view the user is looking at.
-        returned_objects=["last_object_clicked", "bounds"],
-        center=view.get("center"),
-        zoom=view.get("zoom"),
+    groups = date_layers(
+        payload, title=title, recent_ids=recent_ids, selected=selected, shown=shown
     )
+    # "bounds": the export panel can draw the view the user is looking at.
+    returned = ["last_object_clicked", "bounds"]
+    if _FAST:
+        output = _fast_folium(
+            extent, groups, returned=returned, center=view.get("center"), zoom=view.get("zoom")
+        )
+    else:
+        output = st_folium(
+            base_map(extent, leaflet_js=LEAFLET_JS_URL, leaflet_css=LEAFLET_CSS_URL),
+            key=MAP_KEY,
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            feature_group_to_add=groups,
+            returned_objects=returned,
+            center=view.get("center"),
+            zoom=view.get("zoom"),
+        )
     bounds = (output or {}).get("bounds") or {}
     south_west, north_east = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
     if south_west.get("lng") is not None and north_east.get("lat") is not None:
