@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -57,10 +58,23 @@ def machine() -> str:
         f"{name} {metadata.version(name)}"
         for name in ("pandas", "geopandas", "shapely", "streamlit", "streamlit-folium", "folium")
     )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    git = ["git", "-C", str(HERE.parent)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--", "app.py", "dashboard", "geodata"],
+        capture_output=True,
+        text=True,
+    )
+    code = f"commit {commit.stdout.strip() or 'unknown'}" + (
+        " with uncommitted changes to the app" if dirty.stdout.strip() else ""
+    )
     return (
-        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}\n"
+        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}; load average {load} "
+        "(1, 5, 15 min) at the start\n"
         f"- {platform.platform()}; Python {platform.python_version()}\n"
-        f"- {versions}; {chromium}"
+        f"- {versions}; {chromium}\n"
+        f"- code: {code}"
     )
 
 
@@ -70,30 +84,57 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sections = set(args.only or ["core", "export", "browser"])
     results = Results()
+    header = machine()  # before the sections: the load average at the start
     print(f"{'benchmark':<66} {'result':>14}  target")
-    if "core" in sections:
+    failed = False
+
+    def section(name, run):
+        # A failing section is reported and the others still run; the file is always written.
+        nonlocal failed
+        if name not in sections:
+            return
+        try:
+            run()
+        except Exception as error:  # noqa: BLE001
+            failed = True
+            results.add(f"{name}: FAILED", type(error).__name__, "", "runs", False)
+            results.notes.append(f"Section {name} failed: {type(error).__name__}: {error}"[:600])
+            traceback.print_exc()
+
+    def core():
         from .core import state_benchmarks, territory_benchmarks
 
         state_benchmarks(results)
         territory_benchmarks(results)
-    if "export" in sections:
+
+    def export():
         from .export import export_benchmarks
 
         export_benchmarks(results)
-    if "browser" in sections:
+
+    def browser():
         from .browser import browser_benchmarks
 
         browser_benchmarks(results)
+
+    section("core", core)
+    section("export", export)
+    section("browser", browser)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    results.notes.append(
+        f"Load average at the end: {load} (1, 5, 15 min). Timings are wall-clock on a shared "
+        "machine: a load above the number of cores means other processes competed for it."
+    )
     text = (
         "# Benchmark results\n\nWritten by `make bench` (`python -m bench`). Machine:\n\n"
-        f"{machine()}\n\n{results.markdown()}\n"
+        f"{header}\n\n{results.markdown()}\n"
     )
     if results.notes:
         text += "\n## Notes\n\n" + "\n".join(f"- {n}" for n in results.notes) + "\n"
     (HERE / "RESULTS.md").write_text(text)
     print(f"\nwritten {HERE / 'RESULTS.md'}")
     missed = [r for r in results.rows if r[4] is False]
-    return 1 if missed and os.environ.get("BENCH_STRICT") else 0
+    return 1 if failed or (missed and os.environ.get("BENCH_STRICT")) else 0
 
 
 if __name__ == "__main__":

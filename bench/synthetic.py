@@ -12,11 +12,20 @@ from geodata.io import events_frame, places_frame
 __all__ = ["synthetic_dataset"]
 
 
-def synthetic_dataset(n_places: int, events_per_place: int, *, seed: int = 0) -> Dataset:
+def synthetic_dataset(
+    n_places: int, events_per_place: int, *, seed: int = 0, grid: str | None = None
+) -> Dataset:
     """Return a valid dataset of ``n_places`` random towns in Syria and Iraq.
 
     Each place gets an initial holder and ``events_per_place - 1`` further
     events, alternating contests and captures, spread over 2012-2019.
+
+    With ``grid``, a pandas frequency of period starts such as ``"MS"``
+    (months) or ``"QS"`` (quarters), every event after the initial one falls
+    on such a date (at most one per place and period), so the whole dataset
+    has a few dozen epochs instead of one for almost every day: the
+    dashboard's per-epoch work stays affordable at 10,000 places, and slider
+    steps within a period keep the epoch.
     """
     rng = np.random.default_rng(seed)
     lon = rng.uniform(36.0, 47.5, n_places).round(4)
@@ -33,7 +42,18 @@ def synthetic_dataset(n_places: int, events_per_place: int, *, seed: int = 0) ->
     k = events_per_place
     codes = np.array(FACTION_CODES)
     # Sorted random days per place: 2012-01-01 plus up to ~2900 days.
-    days = np.sort(rng.integers(1, 2900, size=(n_places, k - 1)), axis=1)
+    if grid is not None:
+        starts = pd.date_range("2012-01-02", "2019-12-31", freq=grid)
+        slots = (starts - pd.Timestamp("2012-01-01")).days.to_numpy()
+        if k - 1 > len(slots):
+            raise ValueError(
+                f"expected at most {len(slots) + 1} events a place on the {grid!r} grid, got {k}"
+            )
+        # k - 1 distinct periods per place: the first columns of a random permutation.
+        picks = np.argsort(rng.random((n_places, len(slots))), axis=1)[:, : k - 1]
+        days = np.sort(slots[picks], axis=1)
+    else:
+        days = np.sort(rng.integers(1, 2900, size=(n_places, k - 1)), axis=1)
     days = np.concatenate([np.zeros((n_places, 1), dtype=int), days], axis=1)
     holders = rng.integers(0, len(codes), size=(n_places, k))
     # Captures must change hands: shift a repeated holder to the next code.
