@@ -125,10 +125,20 @@ def _rendered_base(extent) -> _RenderedBase:
 def _fast_folium(extent, groups, *, returned: list[str], center, zoom) -> dict | None:
     """What ``st_folium`` does, with the base map rendered once per session."""
     base = _rendered_base(extent)
-    layers = "".join(
-        streamlit_folium._get_feature_group_string(group, map=base.map, idx=i)
-        for i, group in enumerate(groups)
-    )
+    # Rendering a group adds it, and its scripts, to the kept map: take them
+    # out again, or every step would grow the session's map (a leak).
+    root = base.map.get_root()
+    parts = (base.map, root.header, root.html, root.script)
+    before = [set(part._children) for part in parts]
+    try:
+        layers = "".join(
+            streamlit_folium._get_feature_group_string(group, map=base.map, idx=i)
+            for i, group in enumerate(groups)
+        )
+    finally:
+        for part, keys in zip(parts, before, strict=True):
+            for name in set(part._children) - keys:
+                del part._children[name]
     hash_key = streamlit_folium.generate_js_hash(base.script, MAP_KEY, False)
     defaults = {"last_object_clicked": None, "bounds": base.bounds}
     return streamlit_folium._component_func(

@@ -381,3 +381,41 @@ def test_leaflet_static_copy_is_complete_and_idempotent(tmp_path):
     assert os.stat(target / "leaflet.js").st_mtime_ns == stamp
     assert (target / "leaflet.css").read_text() != "stale"
     assert assets.LEAFLET_JS_URL.endswith("app/static/leaflet/leaflet.js")
+
+
+def test_the_kept_base_map_does_not_grow_with_each_step(monkeypatch):
+    """Each step renders its date layers on the session's base map; what they
+    add to it must be taken out again, or the server's memory grows per step."""
+    import streamlit as st
+
+    from dashboard import mapview
+    from dashboard.layers import date_layers, scene_payload
+    from geodata import load_builtin
+    from geodata.scene import build_scene
+
+    if not mapview._FAST:
+        pytest.skip("this streamlit-folium has no parts to render the base map once")
+    state: dict = {}
+    sent: list[dict] = []
+    monkeypatch.setattr(st, "session_state", state)
+    monkeypatch.setattr(mapview.streamlit_folium, "_component_func", lambda **k: sent.append(k))
+    payload = scene_payload(build_scene(load_builtin(), "2016-03-27"))
+    extent = (34.5, 28.5, 49.0, 38.0)
+
+    def step():
+        groups = date_layers(payload, title="Control of towns, 27 March 2016")
+        mapview._fast_folium(extent, groups, returned=["bounds"], center=None, zoom=None)
+
+    def sizes():
+        base = state["_rendered_base"][1]
+        root = base.map.get_root()
+        return [len(p._children) for p in (base.map, root.header, root.html, root.script)]
+
+    step()
+    first = sizes()
+    for _ in range(20):
+        step()
+    assert sizes() == first
+    assert sent[0]["feature_group"] == sent[-1]["feature_group"]  # same date, same layers
+    assert sent[0]["script"] == sent[-1]["script"]
+    assert "27 March 2016" in sent[-1]["feature_group"]
