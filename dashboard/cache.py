@@ -118,7 +118,8 @@ def change_days(_dataset: Dataset, key: str) -> list:
 @st.cache_data(show_spinner=False)
 def control_spec(_dataset: Dataset, key: str) -> dict:
     """Vega-Lite spec of :func:`dashboard.charts.control_chart` (no date mark)."""
-    return charts.control_chart(charts.control_segments(_dataset)).to_dict()
+    segments = charts.control_segments(_dataset)
+    return charts.control_chart(charts.busiest_places(segments)).to_dict()
 
 
 @st.cache_data(show_spinner=False)

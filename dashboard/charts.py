@@ -69,6 +69,30 @@ def control_segments(dataset: Dataset) -> pd.DataFrame:
     )
 
 
+MAX_CHART_PLACES = 80
+
+
+def busiest_places(segments: pd.DataFrame, *, limit: int = MAX_CHART_PLACES) -> pd.DataFrame:
+    """Keep the rows of at most ``limit`` places: the key places, then the most changed.
+
+    A chart with one row per place is unreadable (and too big for Vega-Lite)
+    beyond a few dozen places, as with a large upload.
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"place_id": ["a", "b", "b"], "start": [1, 1, 2]})
+    >>> list(busiest_places(seg, limit=1)["place_id"])
+    ['b', 'b']
+    """
+    if segments["place_id"].nunique() <= limit:
+        return segments
+    counts = segments["place_id"].value_counts()
+    key = [p for p in KEY_PLACES if p in counts.index]
+    others = [p for p in counts.index if p not in key]  # most runs of control first
+    keep = set((key + others)[:limit])
+    return segments[segments["place_id"].isin(keep)].reset_index(drop=True)
+
+
 def place_order(segments: pd.DataFrame) -> list[str]:
     """Row order of the control chart: the seven key places first, then A to Z."""
     names = segments.drop_duplicates("place_id").set_index("place_id")["place"]

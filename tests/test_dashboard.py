@@ -419,3 +419,21 @@ def test_the_kept_base_map_does_not_grow_with_each_step(monkeypatch):
     assert sent[0]["feature_group"] == sent[-1]["feature_group"]  # same date, same layers
     assert sent[0]["script"] == sent[-1]["script"]
     assert "27 March 2016" in sent[-1]["feature_group"]
+
+
+def test_control_chart_keeps_key_places_and_stays_small():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.synthetic import synthetic_dataset
+    from dashboard import charts
+
+    big = charts.control_segments(synthetic_dataset(1500, 5))
+    kept = charts.busiest_places(big)
+    assert kept["place_id"].nunique() == charts.MAX_CHART_PLACES
+    charts.control_chart(kept).to_dict()  # under Altair's row limit: no MaxRowsError
+    from geodata import load_builtin
+
+    small = charts.control_segments(load_builtin())
+    assert charts.busiest_places(small) is small
