@@ -429,7 +429,7 @@ def test_control_chart_keeps_key_places_and_stays_small():
     from bench.synthetic import synthetic_dataset
     from dashboard import charts
 
-    big = charts.control_segments(synthetic_dataset(1500, 5))
+    big = charts.control_segments(synthetic_dataset(300, 5))
     kept = charts.busiest_places(big)
     assert kept["place_id"].nunique() == charts.MAX_CHART_PLACES
     charts.control_chart(kept).to_dict()  # under Altair's row limit: no MaxRowsError
