@@ -251,6 +251,21 @@ def _factions_in_view(scene: Scene, box) -> set[str]:
     return shown
 
 
+def _dot(size, face, edge, edge_width, **kwargs) -> Line2D:
+    """A round legend marker (no line)."""
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker="o",
+        markersize=size,
+        markerfacecolor=face,
+        markeredgecolor=edge,
+        markeredgewidth=edge_width,
+        **kwargs,
+    )
+
+
 def _legend_handles(scene: Scene, box, factions=None):
     """(handle, label) pairs for the legend: factions, then map symbols.
 
@@ -284,26 +299,8 @@ def _legend_handles(scene: Scene, box, factions=None):
         labels.append("Contested zone (hatched: attacker)")
     for entry in scene.legend:
         if entry.kind == "contested" and (stable or (towns["status"] == "contested").any()):
-            dot = Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=4.5,
-                markerfacecolor="#d7301f",
-                markeredgecolor="#222222",
-                markeredgewidth=0.4,
-            )
-            ring = Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=9,
-                markerfacecolor="none",
-                markeredgecolor="#1a1a1a",
-                markeredgewidth=1.6,
-            )
+            dot = _dot(4.5, "#d7301f", "#222222", 0.4)
+            ring = _dot(9, "none", "#1a1a1a", 1.6)
             handles.append((ring, dot))
             labels.append(entry.label)
         elif entry.kind == "frontline" and (stable or len(scene.front_lines)):
@@ -315,41 +312,11 @@ def _legend_handles(scene: Scene, box, factions=None):
             )
             labels.append(entry.label)
         elif entry.kind == "event" and (stable or towns["recent"].any()):
-            halo = Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=10,
-                markerfacecolor=entry.color,
-                markeredgecolor="#b59b00",
-                markeredgewidth=0.5,
-                alpha=0.9,
-            )
-            dot = Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=4.5,
-                markerfacecolor="#888888",
-                markeredgecolor="#222222",
-                markeredgewidth=0.4,
-            )
+            halo = _dot(10, entry.color, "#b59b00", 0.5, alpha=0.9)
+            dot = _dot(4.5, "#888888", "#222222", 0.4)
             handles.append((halo, dot))
             labels.append(entry.label)
-    handles.append(
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="o",
-            markersize=4.5,
-            markerfacecolor="#888888",
-            markeredgecolor="#222222",
-            markeredgewidth=0.4,
-        )
-    )
+    handles.append(_dot(4.5, "#888888", "#222222", 0.4))
     labels.append("Town (colour: controller)")
     return handles, labels
 
