@@ -253,14 +253,23 @@ def cmd_areas(args) -> int:
     return 0
 
 
-def _reach_arg(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a distance in km, got {text!r}") from None
-    if not 1 <= value <= 500:
-        raise argparse.ArgumentTypeError(f"expected a reach between 1 and 500 km, got {value:g}")
-    return value
+def _bounded(kind, low, high, *, what: str, bounds: str):
+    """An argparse type: a number of ``kind`` from ``low`` to ``high``, with clear errors."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {bounds}, got {value:g}")
+        return value
+
+    return parse
+
+
+_reach_arg = _bounded(float, 1, 500, what="a distance in km", bounds="a reach between 1 and 500 km")
+_frame_ms_arg = _bounded(int, 50, 10_000, what="milliseconds", bounds="50 to 10000 ms per frame")
 
 
 def _dpi_arg(text: str) -> int:
@@ -395,16 +404,6 @@ def cmd_replay(args) -> int:
     else:
         print(f"wrote {out} ({fmt}, {n} frames, {_size(len(content))})")
     return 0
-
-
-def _frame_ms_arg(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected milliseconds, got {text!r}") from None
-    if not 50 <= value <= 10_000:
-        raise argparse.ArgumentTypeError(f"expected 50 to 10000 ms per frame, got {value}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
