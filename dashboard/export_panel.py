@@ -64,6 +64,7 @@ def export_panel(dataset: Dataset, date: pd.Timestamp, *, view_bounds=None) -> N
         choice = st.selectbox(
             "Area of the map images",
             choices,
+            index=choices.index("theatre"),
             format_func=EXTENT_CHOICES.get,
             key="export_extent",
         )

@@ -402,11 +402,30 @@ def upload(page: Page, tmp_path: Path, files: dict[str, str | bytes], *, mode: s
     button.click()
 
 
+def wait_idle(page: Page, *, quiet_ms: int = 600) -> None:
+    """Wait until no script run is going on, and none starts for ``quiet_ms``.
+
+    The map reports its bounds once drawn, which reruns the page; a download
+    button clicked during that rerun belongs to the run being replaced.
+    """
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        page.wait_for_selector(idle)
+        page.wait_for_timeout(quiet_ms)
+        if page.locator(idle).count() == 1:
+            return
+    raise TimeoutError("the app did not settle")
+
+
 def test_png_export_downloads_a_valid_image(server, page, tmp_path):
     page.goto(server)
     frame = map_frame(page)
     wait_title(frame, "27 March 2016")
+    wait_idle(page)
     page.get_by_text("Export this map and its data").click()
+    page.get_by_role("button", name="Map image (PNG)").wait_for()
+    wait_idle(page)
     button = page.get_by_role("button", name="Map image (PNG)")
     with page.expect_download(timeout=60_000) as info:
         button.click()
