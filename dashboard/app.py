@@ -76,7 +76,7 @@ def _main_view(dataset: Dataset, key: str) -> None:
     date = timeline_controls(changes, first, last)
     stamp = pd.Timestamp(date)
     factions = state.shown_factions()
-    payload = cache.epoch_payload(
+    layers = cache.epoch_payload(
         dataset,
         key,
         cache.epoch_key(dataset, stamp),
@@ -88,7 +88,10 @@ def _main_view(dataset: Dataset, key: str) -> None:
     panels.inject_css()
     with map_col:
         clicked = show_map(
-            payload,
+            layers.payload,
+            epoch=layers.id,
+            data=layers.data,
+            date=stamp.strftime("%Y-%m-%d"),
             extent=cache.theatre_extent(),
             title=f"Control of towns, {format_date(stamp)}",
             recent_ids=recent,

@@ -10,6 +10,7 @@ changes of control — so moving the date within an epoch recomputes nothing.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,12 +23,13 @@ from geodata.timeline import change_dates, epoch_of, events_between
 
 from . import charts, panels
 from .assets import ensure_leaflet_static
-from .layers import scene_payload
+from .layers import epoch_data, scene_payload
 
 __all__ = [
     "builtin_dataset",
     "leaflet_static",
     "fingerprint",
+    "EpochLayers",
     "epoch_payload",
     "recent_place_ids",
     "change_days",
@@ -73,9 +75,24 @@ def theatre_extent() -> tuple[float, float, float, float]:
     return resolve_extent("theatre")
 
 
-@st.cache_data(show_spinner=False, max_entries=256)  # ~150 kB each
-def epoch_payload(_dataset: Dataset, key: str, epoch: str, factions: tuple[str, ...] | None):
-    """Map layers of one epoch (see :func:`dashboard.layers.scene_payload`).
+@dataclass(frozen=True)
+class EpochLayers:
+    """One epoch's map layers: ``payload`` (:func:`dashboard.layers.scene_payload`),
+    ``data`` (its :func:`dashboard.layers.epoch_data` for the browser) and ``id``,
+    which names them in the map frame. Shared read-only between runs."""
+
+    id: str
+    payload: dict
+    data: str
+
+
+# A resource, not data: st.cache_data would copy (unpickle) the payload on
+# every run, which at 10,000 towns cost more than drawing them.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def epoch_payload(
+    _dataset: Dataset, key: str, epoch: str, factions: tuple[str, ...] | None
+) -> EpochLayers:
+    """Map layers of one epoch, for every session with the same data.
 
     Parameters
     ----------
@@ -93,7 +110,9 @@ def epoch_payload(_dataset: Dataset, key: str, epoch: str, factions: tuple[str, 
         recent_days=RECENT_DAYS,
         factions=None if factions is None else list(factions),
     )
-    return scene_payload(scene)
+    payload = scene_payload(scene)
+    name = f"{key}/{epoch}/{','.join(factions) if factions is not None else '*'}"
+    return EpochLayers(id=name, payload=payload, data=epoch_data(payload))
 
 
 def epoch_key(dataset: Dataset, date) -> str:

@@ -1,21 +1,30 @@
-"""Folium objects for the live map, built from a :class:`geodata.scene.Scene`.
+"""The live map, built from a :class:`geodata.scene.Scene`.
 
 Two halves, placed by :mod:`dashboard.mapview`:
 
-- :func:`base_map` — what never changes: panes, base layers (no tiles, OSM, a
-  light map, satellite), the country borders that keep the map readable
-  offline, country names, styles and the initial view. streamlit-folium mounts
-  it once.
-- :func:`date_layers` — what a date shows: territories, contested zones, front
-  lines, towns, labels, recent changes, the selection and the legend, as one
-  ``FeatureGroup`` passed through ``feature_group_to_add`` so the mounted map
-  swaps it in place.
+- :func:`base_map` — what never changes, as a folium map: panes, base layers
+  (no tiles, OSM, a light map, satellite), the country borders that keep the
+  map readable offline, country names, styles, the initial view and the
+  frame's drawing code (``dashboard/js/atlas.js``). streamlit-folium mounts it
+  once.
+- :func:`date_script` — what a date shows: territories, contested zones, front
+  lines, towns, labels, recent changes, the selection and the legend. It is a
+  short script, sent in place of a rendered ``FeatureGroup`` through
+  streamlit-folium's ``feature_group``, that hands the epoch's data
+  (:func:`epoch_data`, compact JSON made once per epoch) to the drawing code.
+  The frame keeps the last epoch's layers, so a step within an epoch only
+  moves the legend's date, the halos and the selection.
+
+Why not folium objects for the date half: rendering them through Jinja on
+every step cost most of a step's server time, and one folium marker with its
+own tooltip per town made a map of 10,000 towns send megabytes per step (see
+``bench/RESULTS.md``).
 
 The date half starts from :func:`scene_payload`, plain JSON-ready data that
-the dashboard caches per epoch. Layers are drawn by small Leaflet scripts fed
-with that JSON (``|tojson`` escapes it for a script); every data string that
-becomes HTML goes through :mod:`dashboard.safe`. Only Leaflet itself is needed
-in the browser: no plugin, no jQuery.
+the dashboard caches per epoch. Strings from the data reach the page as text
+(the frame sets ``textContent``); the legend's HTML is escaped here with
+:mod:`dashboard.safe`. Only Leaflet itself is needed in the browser: no
+plugin, no jQuery.
 
 A town shows its names and holder on hover; a click selects it, and the side
 panel (:mod:`dashboard.panels`) gives its whole history with sources. There
@@ -28,6 +37,8 @@ This module never imports Streamlit.
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -52,7 +63,8 @@ __all__ = [
     "BASE_LAYERS",
     "scene_payload",
     "base_map",
-    "date_layers",
+    "epoch_data",
+    "date_script",
     "legend_html",
 ]
 
@@ -184,21 +196,6 @@ def _front_features(scene: Scene) -> list[dict]:
     ]
 
 
-def _town_heading(row) -> str:
-    arabic = (
-        f" <span lang='ar' dir='rtl'>{esc(row['name_ar'])}</span>"
-        if _notna(row["name_ar"]) and row["name_ar"]
-        else ""
-    )
-    holder = holder_text(
-        row["controller"], row["status"], row["contested_by"], row["since"], row["since_precision"]
-    )
-    return (
-        f"<b>{esc(row['name'])}</b>{arabic}<br>{esc(holder)}"
-        "<div class='fa-hint'>Click for its history and sources</div>"
-    )
-
-
 def scene_payload(scene: Scene) -> dict:
     """Return what a scene's date layers need, as JSON-ready data.
 
@@ -214,8 +211,9 @@ def scene_payload(scene: Scene) -> dict:
     -------
     dict
         ``territories`` and ``fronts`` (GeoJSON FeatureCollections in lon/lat),
-        ``towns`` (list of dicts with ``id``, ``lat``, ``lon``, colours,
-        ``tooltip`` HTML, already escaped) and ``legend``.
+        ``towns`` (list of dicts with ``id``, names, ``lat``, ``lon``,
+        colours and ``holder``, plain text: the browser shows it as text) and
+        ``legend``.
     """
     towns = []
     for row in scene.towns.to_dict("records"):
@@ -225,13 +223,20 @@ def scene_payload(scene: Scene) -> dict:
             {
                 "id": row["id"],
                 "name": row["name"],
+                "name_ar": row["name_ar"] if _notna(row["name_ar"]) else "",
                 "lat": round(point.y, 5),  # shapely points are (x, y) = (lon, lat)
                 "lon": round(point.x, 5),
                 "fill": row["color"],
                 "ring": faction_color(row["contested_by"]) if contested else "#ffffff",
                 "contested": bool(contested),
                 "key": bool(row["label"]),
-                "tooltip": _town_heading(row),
+                "holder": holder_text(
+                    row["controller"],
+                    row["status"],
+                    row["contested_by"],
+                    row["since"],
+                    row["since_precision"],
+                ),
             }
         )
     # The scene's legend names every faction holding something; when factions
@@ -281,64 +286,20 @@ _GEOJSON_JS = """
     }).addTo(group);
 """
 
-_TOWNS_JS = """
-    {{ this.towns|tojson }}.forEach(function (t) {
-        var m = L.circleMarker([t.lat, t.lon], {
-            pane: 'towns', radius: t.key ? 7 : 5, fillColor: t.fill, fillOpacity: 1,
-            color: t.ring, weight: t.contested ? 3.5 : 1.5, opacity: 1
-        }).addTo(group);
-        m.bindTooltip(t.tooltip, {direction: 'top', offset: [0, -6], className: 'fa-tip'});
-        m.options.placeId = t.id;
-    });
-"""
+#: The browser half of the date layers (see :func:`date_script`), loaded once
+#: with the base map.
+ATLAS_JS = (Path(__file__).parent / "js" / "atlas.js").read_text(encoding="utf-8")
 
-_HALOS_JS = """
-    {{ this.points|tojson }}.forEach(function (t) {
-        L.circleMarker([t.lat, t.lon], Object.assign(
-            {pane: 'recent', interactive: false}, {{ this.style|tojson }}
-        )).addTo(group);
-    });
-"""
 
-_LABELS_JS = """
-    {{ this.labels|tojson }}.forEach(function (t) {
-        L.marker([t.lat, t.lon], {
-            pane: 'labels', interactive: false, keyboard: false,
-            icon: L.divIcon({className: 'fa-label', html: t.html, iconSize: null,
-                             iconAnchor: [-9, 9]})
-        }).addTo(group);
-    });
-"""
+class _Library(MacroElement):
+    """Defines ``window.__fa`` in the map frame: draws the layers of a date."""
 
-# streamlit-folium keeps every feature group it ever added in
-# window.feature_group and never empties it; it has already removed the old
-# ones from the map when this runs, so forget them (a long replay would
-# otherwise keep hundreds of dead layers alive).
-_LEGEND_JS = """
-    if (window.feature_group) { window.feature_group.length = 0; }
-    var legend = L.control({position: 'bottomright'});
-    legend.onAdd = function () {
-        var div = L.DomUtil.create('div', 'fa-legend');
-        div.innerHTML = {{ this.html|tojson }};
-        var button = div.querySelector('.fa-toggle');
-        function show(collapsed) {
-            // Remembered in the frame, so a new date keeps the user's choice.
-            window.__faLegendCollapsed = collapsed;
-            div.classList.toggle('fa-collapsed', collapsed);
-            button.setAttribute('aria-expanded', String(!collapsed));
-            button.title = collapsed ? 'Show legend' : 'Hide legend';
-            button.setAttribute('aria-label', button.title);
-            button.innerHTML = collapsed ? '+' : '&minus;';
-        }
-        show(!!window.__faLegendCollapsed);
-        L.DomEvent.on(button, 'click', function () { show(!window.__faLegendCollapsed); });
-        L.DomEvent.disableClickPropagation(div);
-        L.DomEvent.disableScrollPropagation(div);
-        return div;
-    };
-    group.on('add', function () { legend.addTo(group._map); });
-    group.on('remove', function () { legend.remove(); });
-"""
+    _template = Template("{% macro script(this, kwargs) %}{{ this.source }}{% endmacro %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FrontlineAtlasJs"
+        self.source = ATLAS_JS
 
 
 _CSS = """
@@ -494,6 +455,7 @@ def base_map(
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     _Css().add_to(m)
+    _Library().add_to(m)
     for name, z in PANES.items():
         CustomPane(name, z_index=z, pointer_events=(name == "towns")).add_to(m)
 
@@ -586,92 +548,137 @@ def legend_html(entries: list[dict], *, title: str, shown: set[str]) -> str:
     )
 
 
-def date_layers(
-    payload: dict,
-    *,
-    title: str,
-    recent_ids: set[str] | frozenset[str] = frozenset(),
-    selected: str | None = None,
-    shown: set[str] | frozenset[str] = frozenset(LAYERS),
-) -> list[FeatureGroup]:
-    """Return the feature groups of one date, for ``st_folium(feature_group_to_add=...)``.
+def _script_json(value) -> str:
+    """JSON that is also safe inside a script: no ``<``, ``>``, ``&`` or line separators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def epoch_data(payload: dict) -> str:
+    """Return the browser's data for one epoch: compact JSON, safe inside a script.
+
+    Towns go as columns (one list per field, colours as indexes into
+    ``colors``) rather than one object each: a third of the size, and the
+    frame builds one canvas circle per town from them. Names and holders are
+    plain text, shown by the frame as text.
 
     Parameters
     ----------
     payload : dict
         From :func:`scene_payload`.
+
+    Returns
+    -------
+    str
+    """
+    towns = payload["towns"]
+    colors: dict[str, int] = {}
+
+    def color(value: str) -> int:
+        return colors.setdefault(value, len(colors))
+
+    columns = {
+        "id": [t["id"] for t in towns],
+        "name": [t["name"] for t in towns],
+        "ar": [t["name_ar"] for t in towns],
+        "lat": [t["lat"] for t in towns],
+        "lon": [t["lon"] for t in towns],
+        "fill": [color(t["fill"]) for t in towns],
+        "ring": [color(t["ring"]) for t in towns],
+        "flags": [int(t["key"]) | (2 * int(t["contested"])) for t in towns],
+        "holder": [t["holder"] for t in towns],
+    }
+    return _script_json(
+        {
+            "territories": payload["territories"],
+            "fronts": payload["fronts"],
+            "front_color": FRONT_COLOR,
+            "towns": columns,
+            "colors": list(colors),
+        }
+    )
+
+
+def date_script(
+    payload: dict,
+    *,
+    epoch: str,
+    data: str,
+    title: str,
+    date: str = "",
+    recent_ids: set[str] | frozenset[str] = frozenset(),
+    selected: str | None = None,
+    shown: set[str] | frozenset[str] = frozenset(LAYERS),
+) -> str:
+    """Return the script that draws one date on the mounted map.
+
+    streamlit-folium evaluates it in the map frame instead of a rendered
+    folium ``FeatureGroup`` (``feature_group`` of its component): it removes
+    the previous date's group, then this script adds a new one. The epoch's
+    layers are built by the frame only when ``epoch`` differs from the last
+    one drawn; otherwise the frame reuses them and this call only changes the
+    legend, the recent-change halos and the selection ring.
+
+    Parameters
+    ----------
+    payload : dict
+        From :func:`scene_payload` (for the legend).
+    epoch : str
+        Identifies the epoch's data (epoch start, factions shown, dataset).
+    data : str
+        :func:`epoch_data` of ``payload``.
     title : str
         Legend title (carries the date).
+    date : str
+        ``YYYY-MM-DD``, set as ``window.__frontlineDate`` in the frame.
     recent_ids : set of str
         Places that changed in the recent window: highlighted.
     selected : str, optional
         Place id to mark with a ring.
     shown : set of str
-        Layer keys to draw (see :data:`LAYERS`).
+        Layer keys to draw (see :data:`LAYERS`). The legend is always drawn.
 
     Returns
     -------
-    list of folium.FeatureGroup
-        One group (so the browser swaps everything in one step). Always
-        returned, even empty: streamlit-folium does not remove the previous
-        group when given ``None``.
+    str
+        JavaScript; every string in it is JSON made safe for a script.
     """
-    group = FeatureGroup(name="Frontline Atlas", control=False)
-    towns = payload["towns"]
-    if "territories" in shown:
-        _Script(
-            _GEOJSON_JS,
-            "FrontlineTerritories",
-            data=payload["territories"],
-            pane="territories",
-            style={},
-        ).add_to(group)
-    if "fronts" in shown:
-        # A white casing under the red line keeps it apart from red territory.
-        for style in (
-            {"color": "#ffffff", "weight": 6.5, "opacity": 0.9, "lineCap": "round"},
-            {"color": FRONT_COLOR, "weight": 3.5, "opacity": 1, "lineCap": "round"},
-        ):
-            _Script(
-                _GEOJSON_JS, "FrontlineFronts", data=payload["fronts"], pane="fronts", style=style
-            ).add_to(group)
-    if "recent" in shown and recent_ids:
-        _Script(
-            _HALOS_JS,
-            "FrontlineRecent",
-            points=[{"lat": t["lat"], "lon": t["lon"]} for t in towns if t["id"] in recent_ids],
-            style={
-                "radius": 13,
-                "stroke": True,
-                "color": "#d4b000",
-                "weight": 1,
-                "fillColor": RECENT_COLOR,
-                "fillOpacity": 0.75,
-            },
-        ).add_to(group)
-    if selected is not None:
-        _Script(
-            _HALOS_JS,
-            "FrontlineSelected",
-            points=[{"lat": t["lat"], "lon": t["lon"]} for t in towns if t["id"] == selected],
-            style={
-                "radius": 15,
-                "fill": False,
-                "color": SELECTED_COLOR,
-                "weight": 3,
-                "dashArray": "5 3",
-            },
-        ).add_to(group)
-    if "towns" in shown:
-        _Script(_TOWNS_JS, "FrontlineTowns", towns=towns).add_to(group)
-    if "labels" in shown:
-        labels = [
-            {"lat": t["lat"], "lon": t["lon"], "html": f"<span>{esc(t['name'])}</span>"}
-            for t in towns
-            if t["key"]
-        ]
-        _Script(_LABELS_JS, "FrontlineLabels", labels=labels).add_to(group)
-    _Script(
-        _LEGEND_JS, "FrontlineLegend", html=legend_html(payload["legend"], title=title, shown=shown)
-    ).add_to(group)
-    return [group]
+    options = {
+        "date": date,
+        "legend": legend_html(payload["legend"], title=title, shown=shown),
+        "shown": [k for k in LAYERS if k in shown],
+        "recent": sorted(recent_ids),
+        "selected": selected,
+        "recent_style": {
+            "radius": 13,
+            "stroke": True,
+            "color": "#d4b000",
+            "weight": 1,
+            "fillColor": RECENT_COLOR,
+            "fillOpacity": 0.75,
+        },
+        "selected_style": {
+            "radius": 15,
+            "fill": False,
+            "color": SELECTED_COLOR,
+            "weight": 3,
+            "dashArray": "5 3",
+        },
+    }
+    # The data sits in a function so that the frame parses it only for a new epoch.
+    return (
+        "var feature_group_feature_group_0 = L.layerGroup();\n"
+        f"window.__fa.draw(map_div, feature_group_feature_group_0, {_script_json(epoch)}, "
+        f"function () {{ return {data}; }}, {_script_json(options)});\n"
+        "map_div.addLayer(feature_group_feature_group_0);\n"
+        # streamlit-folium has already removed the previous groups from the map.
+        "window.feature_group = [feature_group_feature_group_0];\n"
+    )

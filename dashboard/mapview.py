@@ -3,9 +3,16 @@
 streamlit-folium keys its component on a hash of the base map's script plus
 our ``key``. The base map (:func:`dashboard.layers.base_map`) is the same on
 every run, so the component — the map frame and its Leaflet map — is created
-once per session; each run only sends new date layers through
-``feature_group_to_add``, which the frame swaps without touching the view.
-``center``/``zoom`` are sent only when a search asks the map to move.
+once per session; each run only sends the date's script
+(:func:`dashboard.layers.date_script`) as the component's ``feature_group``,
+which the frame evaluates without touching the view. ``center``/``zoom`` are
+sent only when a search asks the map to move.
+
+We call streamlit-folium's inner steps (``_component_func`` and the helpers
+that render a map) rather than ``st_folium``: that renders the base map once
+per session instead of on every run, and lets the date half be our own
+script rather than a folium object. ``pyproject.toml`` pins the releases
+these steps were checked against; a test fails if they go missing.
 """
 
 from __future__ import annotations
@@ -16,10 +23,9 @@ from dataclasses import dataclass
 import folium
 import streamlit as st
 import streamlit_folium
-from streamlit_folium import st_folium
 
 from .assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
-from .layers import base_map, date_layers
+from .layers import base_map, date_script
 
 __all__ = ["MAP_KEY", "MAP_HEIGHT", "nearest_town", "show_map"]
 
@@ -60,19 +66,15 @@ class _RenderedBase:
     bounds: dict
 
 
-# streamlit-folium's own steps for a map, used to render our base map once
-# instead of on every run (about half of a slider step's server time). If a
-# release renames them, show_map falls back to the public st_folium.
-_SF_PARTS = (
+#: streamlit-folium's own steps that :func:`show_map` uses.
+SF_PARTS = (
     "_component_func",
-    "_get_feature_group_string",
     "_get_header",
     "_get_html",
     "_get_map_string",
     "generate_js_hash",
     "get_full_id",
 )
-_FAST = all(hasattr(streamlit_folium, name) for name in _SF_PARTS)
 
 
 def _links(m: folium.Map) -> tuple[list, list]:
@@ -92,7 +94,7 @@ def _links(m: folium.Map) -> tuple[list, list]:
 def _rendered_base(extent) -> _RenderedBase:
     """This session's base map, built and rendered on its first run only.
 
-    Kept per session (not shared) because adding a date layer mutates the map.
+    Kept per session: it is small, and a user's run never waits on another's.
     """
     key = (tuple(extent), LEAFLET_JS_URL, LEAFLET_CSS_URL)
     cached = st.session_state.get("_rendered_base")
@@ -122,23 +124,9 @@ def _rendered_base(extent) -> _RenderedBase:
     return base
 
 
-def _fast_folium(extent, groups, *, returned: list[str], center, zoom) -> dict | None:
+def _show(extent, script: str, *, returned: list[str], center, zoom) -> dict | None:
     """What ``st_folium`` does, with the base map rendered once per session."""
     base = _rendered_base(extent)
-    # Rendering a group adds it, and its scripts, to the kept map: take them
-    # out again, or every step would grow the session's map (a leak).
-    root = base.map.get_root()
-    parts = (base.map, root.header, root.html, root.script)
-    before = [set(part._children) for part in parts]
-    try:
-        layers = "".join(
-            streamlit_folium._get_feature_group_string(group, map=base.map, idx=i)
-            for i, group in enumerate(groups)
-        )
-    finally:
-        for part, keys in zip(parts, before, strict=True):
-            for name in set(part._children) - keys:
-                del part._children[name]
     hash_key = streamlit_folium.generate_js_hash(base.script, MAP_KEY, False)
     defaults = {"last_object_clicked": None, "bounds": base.bounds}
     return streamlit_folium._component_func(
@@ -153,7 +141,7 @@ def _fast_folium(extent, groups, *, returned: list[str], center, zoom) -> dict |
         default={k: v for k, v in defaults.items() if k in returned},
         zoom=zoom,
         center=center,
-        feature_group=layers,
+        feature_group=script,
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
@@ -167,34 +155,39 @@ def _fast_folium(extent, groups, *, returned: list[str], center, zoom) -> dict |
 def show_map(
     payload: dict,
     *,
+    epoch: str,
+    data: str,
+    date: str,
     extent: tuple[float, float, float, float],
     title: str,
     recent_ids: frozenset[str],
     selected: str | None,
     shown: set[str],
 ) -> str | None:
-    """Draw the map; return the id of a town the user just clicked, if any."""
+    """Draw the map; return the id of a town the user just clicked, if any.
+
+    ``payload``, ``epoch`` and ``data`` are one epoch's layers (see
+    :func:`dashboard.layers.date_script`); ``date`` is ``YYYY-MM-DD``.
+    """
     view = st.session_state.get("map_view") or {}
-    groups = date_layers(
-        payload, title=title, recent_ids=recent_ids, selected=selected, shown=shown
+    script = date_script(
+        payload,
+        epoch=epoch,
+        data=data,
+        title=title,
+        date=date,
+        recent_ids=recent_ids,
+        selected=selected,
+        shown=shown,
     )
     # "bounds": the export panel can draw the view the user is looking at.
-    returned = ["last_object_clicked", "bounds"]
-    if _FAST:
-        output = _fast_folium(
-            extent, groups, returned=returned, center=view.get("center"), zoom=view.get("zoom")
-        )
-    else:
-        output = st_folium(
-            base_map(extent, leaflet_js=LEAFLET_JS_URL, leaflet_css=LEAFLET_CSS_URL),
-            key=MAP_KEY,
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            feature_group_to_add=groups,
-            returned_objects=returned,
-            center=view.get("center"),
-            zoom=view.get("zoom"),
-        )
+    output = _show(
+        extent,
+        script,
+        returned=["last_object_clicked", "bounds"],
+        center=view.get("center"),
+        zoom=view.get("zoom"),
+    )
     bounds = (output or {}).get("bounds") or {}
     south_west, north_east = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
     if south_west.get("lng") is not None and north_east.get("lat") is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 
@@ -99,12 +100,21 @@ def payload(builtin):
     return layers.scene_payload(build_scene(builtin, "2016-03-27"))
 
 
-def render(group, extent=(35.4, 28.8, 48.9, 37.7)):
-    """The script streamlit-folium would send for a base map and a feature group."""
+EXTENT = (35.4, 28.8, 48.9, 37.7)
+
+
+def base_script(extent=EXTENT):
+    """The base map and the script streamlit-folium would send for it."""
     m = layers.base_map(extent, leaflet_js="LEAFLET.js", leaflet_css="LEAFLET.css")
     m.get_root().render()
-    base = streamlit_folium._get_map_string(m)
-    return m, base, streamlit_folium._get_feature_group_string(group, m)
+    return m, streamlit_folium._get_map_string(m)
+
+
+def script_for(payload, **options):
+    options.setdefault("title", "t")
+    return layers.date_script(
+        payload, epoch="e1", data=layers.epoch_data(payload), date="2016-03-27", **options
+    )
 
 
 def test_payload_has_every_town_and_its_state(payload, builtin):
@@ -121,8 +131,8 @@ def test_payload_has_every_town_and_its_state(payload, builtin):
         "mosul",
         "al-shaddadi",
     }
-    assert "Syrian government since 27 March 2016" in towns["palmyra"]["tooltip"]
-    assert "تدمر" in towns["palmyra"]["tooltip"]
+    assert towns["palmyra"]["holder"] == "Syrian government since 27 March 2016"
+    assert towns["palmyra"]["name_ar"] == "تدمر"
     factions = {f["properties"]["faction"] for f in payload["territories"]["features"]}
     assert {"SYGOV", "ISIS", "SDF", "IQGOV", "KRG"} <= factions
     contested = [
@@ -134,18 +144,32 @@ def test_payload_has_every_town_and_its_state(payload, builtin):
     assert payload["fronts"]["features"]
 
 
+def test_epoch_data_is_compact_columns_of_the_payload(payload):
+    data = json.loads(layers.epoch_data(payload))  # also valid JSON
+    towns = data["towns"]
+    assert {len(column) for column in towns.values()} == {len(payload["towns"])}
+    i = towns["id"].index("deir-ez-zor")
+    assert data["colors"][towns["ring"][i]] == "#1a1a1a"
+    assert towns["flags"][i] == 3  # a key place (1), contested (2)
+    assert towns["holder"][towns["id"].index("palmyra")].startswith("Syrian government")
+    assert data["territories"] == json.loads(json.dumps(payload["territories"]))
+    # Columns, not one object per town: much smaller than the payload itself.
+    assert len(layers.epoch_data(payload)) < len(json.dumps(payload))
+
+
 def test_map_uses_only_our_leaflet_and_no_cdn(payload):
-    group = layers.date_layers(payload, title="t")[0]
-    m, base, script = render(group)
+    m, base = base_script()
+    script = script_for(payload)
     # What streamlit-folium collects for the browser to load.
     links = [
         url
-        for element in [m, *m._children.values(), group, *group._children.values()]
+        for element in [m, *m._children.values()]
         if isinstance(element, JSCSSMixin)
         for url in (*(u for _, u in element.default_js), *(u for _, u in element.default_css))
     ]
     assert links == ["LEAFLET.js", "LEAFLET.css"]
     assert "preferCanvas" in base and "L.control.scale()" in base
+    assert "window.__fa = " in base  # the drawing code, once, with the base map
     # The only addresses are the optional tile servers and their attributions.
     hosts = set(re.findall(r"https?://([^/\"'\s]+)", base + script))
     assert hosts == {
@@ -158,34 +182,34 @@ def test_map_uses_only_our_leaflet_and_no_cdn(payload):
     assert "jquery" not in (base + script).lower()
 
 
-def test_base_map_script_is_stable_so_the_frame_is_mounted_once(payload):
-    hashes = set()
-    for date in ("2016-03-27", "2015-06-01"):
-        group = layers.date_layers(payload, title=date)[0]
-        _, base, _ = render(group)
-        hashes.add(streamlit_folium.generate_js_hash(base, "atlas-map"))
+def test_base_map_script_is_stable_so_the_frame_is_mounted_once():
+    hashes = {streamlit_folium.generate_js_hash(base_script()[1], "atlas-map") for _ in range(2)}
     assert len(hashes) == 1
 
 
-def test_hidden_layers_are_not_drawn_but_a_group_always_is(payload):
-    everything = render(layers.date_layers(payload, title="t", recent_ids={"palmyra"})[0])[2]
-    assert "'towns'" in everything and "fa-label" in everything and "'recent'" in everything
-    groups = layers.date_layers(payload, title="t", shown=set())
-    assert len(groups) == 1
-    nothing = render(groups[0])[2]
-    assert "circleMarker" not in nothing and "'territories'" not in nothing
-    assert "fa-legend" in nothing  # the legend stays
+def test_date_script_names_the_layers_shown_and_defers_the_data(payload):
+    everything = script_for(payload, recent_ids={"palmyra"}, selected="mosul")
+    assert '"shown":["territories","fronts","towns","labels","recent"]' in everything
+    assert '"recent":["palmyra"]' in everything and '"selected":"mosul"' in everything
+    # The epoch's data is returned by a function: parsed only for a new epoch.
+    assert "function () { return {" in everything
+    assert everything.count("window.__fa.draw(") == 1
+    nothing = script_for(payload, shown=set())
+    assert '"shown":[]' in nothing and "fa-legend" not in nothing  # legend: its content only
+    assert "fa-title" in nothing
 
 
 def test_hostile_strings_are_escaped_on_the_map(evil):
     payload = layers.scene_payload(build_scene(evil, "2016-03-27"))
-    group = layers.date_layers(payload, title=f"Control {EVIL}", selected="palmyra")[0]
-    script = render(group)[2]
-    assert "<img" not in script and "<script" not in script
-    # Escaped once for HTML, then made safe for a script by |tojson.
+    script = script_for(payload, title=f"Control {EVIL}", selected="palmyra")
+    assert "<img" not in script and "<script" not in script and "</" not in script
+    # The legend's HTML is escaped once for HTML, then made safe for a script.
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in script
+    # Names and holders are plain text (the frame shows them with textContent),
+    # and JSON-escaped for the script.
     palmyra = next(t for t in payload["towns"] if t["id"] == "palmyra")
-    assert "&lt;img" in palmyra["tooltip"] and "&lt;script&gt;" in palmyra["tooltip"]
+    assert "<img" in palmyra["name"] or "<script" in palmyra["name"]
+    assert "\\u003cimg" in script or "\\u003cscript" in script
 
 
 def test_legend_names_only_the_factions_drawn(builtin):
@@ -332,11 +356,18 @@ def test_mark_date_adds_a_rule_without_touching_the_chart(builtin):
         )
     ).to_dict()
     marked = charts.mark_date(spec, "2016-03-27")
-    assert marked["datasets"] == spec["datasets"]
+    later = charts.mark_date(spec, "2017-10-20")
+    date = charts.DATE_DATASET
+    assert {k: v for k, v in marked["datasets"].items() if k != date} == spec["datasets"]
+    assert marked["datasets"][date] == [{"date": "2016-03-27T00:00:00", "label": "27 Mar 2016"}]
     rule = marked["layer"][1]
-    assert rule["mark"]["type"] == "rule"
-    assert rule["encoding"]["x"]["datum"] == {"year": 2016, "month": 3, "date": 27}
-    assert "layer" not in spec
+    assert rule["mark"]["type"] == "rule" and rule["data"] == {"name": date}
+    assert "layer" not in spec and date not in spec["datasets"]
+    # Only the named dataset differs between dates: Streamlit then updates the
+    # drawn chart's data instead of drawing it anew.
+    assert {k: v for k, v in marked.items() if k != "datasets"} == {
+        k: v for k, v in later.items() if k != "datasets"
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -383,42 +414,43 @@ def test_leaflet_static_copy_is_complete_and_idempotent(tmp_path):
     assert assets.LEAFLET_JS_URL.endswith("app/static/leaflet/leaflet.js")
 
 
-def test_the_kept_base_map_does_not_grow_with_each_step(monkeypatch):
-    """Each step renders its date layers on the session's base map; what they
-    add to it must be taken out again, or the server's memory grows per step."""
+def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
     import streamlit as st
 
     from dashboard import mapview
-    from dashboard.layers import date_layers, scene_payload
+    from dashboard.layers import epoch_data, scene_payload
     from geodata import load_builtin
     from geodata.scene import build_scene
 
-    if not mapview._FAST:
-        pytest.skip("this streamlit-folium has no parts to render the base map once")
+    assert all(hasattr(streamlit_folium, name) for name in mapview.SF_PARTS)
     state: dict = {}
     sent: list[dict] = []
     monkeypatch.setattr(st, "session_state", state)
     monkeypatch.setattr(mapview.streamlit_folium, "_component_func", lambda **k: sent.append(k))
     payload = scene_payload(build_scene(load_builtin(), "2016-03-27"))
-    extent = (34.5, 28.5, 49.0, 38.0)
+    data = epoch_data(payload)
 
-    def step():
-        groups = date_layers(payload, title="Control of towns, 27 March 2016")
-        mapview._fast_folium(extent, groups, returned=["bounds"], center=None, zoom=None)
+    def step(title):
+        mapview.show_map(
+            payload,
+            epoch="e1",
+            data=data,
+            date="2016-03-27",
+            extent=(34.5, 28.5, 49.0, 38.0),
+            title=title,
+            recent_ids=frozenset(),
+            selected=None,
+            shown=set(layers.LAYERS),
+        )
 
-    def sizes():
-        base = state["_rendered_base"][1]
-        root = base.map.get_root()
-        return [len(p._children) for p in (base.map, root.header, root.html, root.script)]
-
-    step()
-    first = sizes()
-    for _ in range(20):
-        step()
-    assert sizes() == first
-    assert sent[0]["feature_group"] == sent[-1]["feature_group"]  # same date, same layers
-    assert sent[0]["script"] == sent[-1]["script"]
-    assert "27 March 2016" in sent[-1]["feature_group"]
+    for _ in range(5):
+        step("Control of towns, 27 March 2016")
+    step("Control of towns, 28 March 2016")
+    assert sent[0]["feature_group"] == sent[4]["feature_group"]  # same date, same script
+    assert len({k["script"] for k in sent}) == 1 and len({k["key"] for k in sent}) == 1
+    assert "27 March 2016" in sent[0]["feature_group"]
+    assert "28 March 2016" in sent[-1]["feature_group"]
+    assert len(sent[0]["script"]) < 120_000
 
 
 def test_control_chart_keeps_key_places_and_stays_small():
