@@ -141,6 +141,32 @@ MARK_JS = """sel => {
     for (const f of document.querySelectorAll(sel)) f.contentWindow.__benchMark = 1;
 }"""
 
+# In the page: when the step's message left for the server, and when the map
+# frame got its date script (page time), to split a step in three parts.
+SPLIT_JS = """sel => {
+    if (!window.__splitArmed) {
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+            if (window.__t0 !== null && window.__tSent === null) window.__tSent = performance.now();
+            return send.call(this, data);
+        };
+        window.__splitArmed = true;
+    }
+    window.__tSent = null;
+    window.__tDraw = null;
+    const w = document.querySelector(sel).contentWindow;
+    if (w.__fa && !w.__fa.__wrapped) {
+        const draw = w.__fa.draw;
+        w.__fa.draw = function () {
+            if (window.__tDraw === null) window.__tDraw = performance.now();
+            return draw.apply(this, arguments);
+        };
+        w.__fa.__wrapped = true;
+    }
+}"""
+
+SPLIT_READ_JS = """() => ({sent: window.__tSent, draw: window.__tDraw, t0: window.__t0})"""
+
 FRAME_STATS_JS = """sel => {
     const w = document.querySelector(sel).contentWindow;
     if (w.gc) { w.gc(); window.gc(); }  // --js-flags=--expose-gc: count live objects only
@@ -319,11 +345,16 @@ class Driver:
                 slider.focus()
         received = self.received
         page.evaluate(ARM_JS)
+        page.evaluate(SPLIT_JS, MAP_FRAME)
         if how == "key":
             page.keyboard.press("ArrowRight")
         else:
             page.get_by_role("button", name="Next change").click()
         out = self.wait_map(target, timeout_ms)
+        split = page.evaluate(SPLIT_READ_JS)
+        if split["t0"] is not None and split["sent"] is not None and split["draw"] is not None:
+            out["sent_ms"] = split["sent"] - split["t0"]
+            out["script_ms"] = split["draw"] - split["t0"]
         self.date = target
         out["idle_ms"] = self.wait_idle() if idle else None
         out["bytes"] = self.received - received
@@ -353,6 +384,9 @@ def _summary(steps: list[dict]) -> dict:
         "remounts": sum(not s["mark"] for s in steps),
         "kB": float(np.median([s["bytes"] for s in steps])) / 1e3,
         "n": len(steps),
+        # Medians of: action -> message to the server; action -> the frame gets its script.
+        "sent": float(np.median([s["sent_ms"] for s in steps if "sent_ms" in s] or [np.nan])),
+        "script": float(np.median([s["script_ms"] for s in steps if "script_ms" in s] or [np.nan])),
     }
 
 
@@ -368,6 +402,11 @@ def _add_steps(results, label: str, s: dict, *, target_ms: float | None) -> None
         "" if target_ms is None else "no remount",
         None if target_ms is None else s["remounts"] == 0,
     )
+    if s["sent"] == s["sent"]:  # not NaN: our app (the naive one has no date script)
+        results.add(f"3. {label}: of which until the step's message leaves the page",
+                    s["sent"], "ms", "", None)  # fmt: skip
+        results.add(f"3. {label}: of which until the map frame gets its date script",
+                    s["script"], "ms", "", None)  # fmt: skip
 
 
 def _import_seconds() -> float:
@@ -562,9 +601,10 @@ def _ms(records: list[dict], name: str, *, when_run: bool = False) -> float:
 _NAMED = (
     ("mapview.show_map", "the map (show_map)", False),
     ("__init__.st_folium", "st_folium, which renders the whole folium map again", False),
-    ("mapview._fast_folium", "the map component call", False),
+    ("mapview._show", "the map component call", False),
     ("layers.base_map", "building the base map", False),
-    ("__init__._get_feature_group_string", "the date layers rendered by folium to a script", False),
+    ("layers.date_script", "the date's script (legend, halos, options)", False),
+    ("layers.epoch_data", "the epoch's data for the browser, on a new epoch", True),
     ("map.render", "folium/branca rendering", False),
     ("environment.from_string", "Jinja compiling each rendered snippet as a new template", False),
     ("filters.do_tojson", "tojson of the layers' data", False),
@@ -594,9 +634,9 @@ def _findings(label: str, steps: list[dict], summary: dict | None) -> str:
     )
     if summary:
         text += (
-            f" Each step sends the browser {summary['kB']:,.0f} kB (the map's date layers, "
-            "and every chart spec again, as the date rule changes it); the rest of a step is "
-            "that transfer, the map frame evaluating the new layers, and drawing."
+            f" Each step sends the browser {summary['kB']:,.0f} kB (the map's date script with "
+            "the epoch's data, the chart elements and the panels); the rest of a step is "
+            "that transfer, the map frame evaluating the script, and drawing."
         )
     return text
 
@@ -661,10 +701,10 @@ def _profiled_run(results, browser, dataset, *, name: str, label: str, env: dict
     results.notes.extend(_profile_notes(label, first, profiled, profile.path, summary))
     if stats["layers"] > 1000:
         results.notes.append(
-            f"{label}: the towns are drawn by one script (one folium object) but as one Leaflet "
-            f"circle marker with a bound tooltip each ({stats['layers']:,} layers on the map), "
-            "not one GeoJSON or canvas layer; after every update streamlit-folium's frame also "
-            "walks every layer of the map to re-bind its click handler."
+            f"{label}: {stats['layers']:,} Leaflet layers on the map: one canvas circle per town "
+            "(built by the frame from the epoch's columns, kept while the epoch lasts, one "
+            "shared tooltip); after every update streamlit-folium's frame still walks every "
+            "layer of the map to re-bind its click handler."
         )
     if errors:
         results.notes.append(f"{label}: the app reported errors: {errors[:2]}"[:800])

@@ -76,12 +76,8 @@ def _main_view(dataset: Dataset, key: str) -> None:
     date = timeline_controls(changes, first, last)
     stamp = pd.Timestamp(date)
     factions = state.shown_factions()
-    layers = cache.epoch_payload(
-        dataset,
-        key,
-        cache.epoch_key(dataset, stamp),
-        None if set(factions) == set(FACTION_CODES) else tuple(factions),
-    )
+    shown_factions = None if set(factions) == set(FACTION_CODES) else tuple(factions)
+    layers = cache.epoch_payload(dataset, key, cache.epoch_key(dataset, stamp), shown_factions)
     recent = cache.recent_place_ids(dataset, key, stamp.strftime("%Y-%m-%d"))
 
     map_col, side_col = st.columns([2, 1], gap="medium")
@@ -126,6 +122,8 @@ def _main_view(dataset: Dataset, key: str) -> None:
             f"{DEFAULT_MAX_REACH_KM:g} km from it, by the town's holder at each change."
         )
     state.sync_query_params()
+    # While the user looks at this date, get the next epochs ready.
+    cache.warm_epochs(dataset, key, cache.neighbour_epochs(changes, stamp), shown_factions)
 
 
 def main() -> None:

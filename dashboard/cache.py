@@ -9,7 +9,11 @@ changes of control — so moving the date within an epoch recomputes nothing.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +23,7 @@ import streamlit as st
 from geodata import Dataset, load_builtin
 from geodata.scene import build_scene, resolve_extent
 from geodata.territory import area_series
-from geodata.timeline import change_dates, epoch_of, events_between
+from geodata.timeline import change_dates, epoch_of, places_changed_between
 
 from . import charts, panels
 from .assets import ensure_leaflet_static
@@ -32,6 +36,8 @@ __all__ = [
     "EpochLayers",
     "epoch_payload",
     "recent_place_ids",
+    "warm_epochs",
+    "neighbour_epochs",
     "change_days",
     "control_spec",
     "area_spec",
@@ -40,6 +46,7 @@ __all__ = [
 ]
 
 RECENT_DAYS = 28
+_LOG = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -115,17 +122,76 @@ def epoch_payload(
     return EpochLayers(id=name, payload=payload, data=epoch_data(payload))
 
 
+# One background worker computes the epochs next to the one shown, so that
+# "Next change" and play find them ready. One worker, so that warming never
+# takes more than one core from the runs users wait for.
+_WARMER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontline-warm")
+_WARMING: set[tuple] = set()
+_WARMING_LOCK = threading.Lock()
+
+
+def _warm(dataset: Dataset, job: tuple) -> None:
+    try:
+        epoch_payload(dataset, *job)
+    except Exception:  # noqa: BLE001 - the run that needs it will compute it and report
+        _LOG.debug("warming epoch %s failed", job, exc_info=True)
+    finally:
+        with _WARMING_LOCK:
+            _WARMING.discard(job)
+
+
+def warm_epochs(
+    dataset: Dataset, key: str, epochs: list[str], factions: tuple[str, ...] | None
+) -> None:
+    """Compute these epochs' :func:`epoch_payload` in the background.
+
+    Call it at the end of a run: the epochs a user is likely to open next are
+    then cached by the time they ask. Epochs already queued are skipped.
+    """
+    for epoch in epochs:
+        job = (key, epoch, factions)
+        with _WARMING_LOCK:
+            if job in _WARMING:
+                continue
+            _WARMING.add(job)
+        _WARMER.submit(_warm, dataset, job)
+
+
+def neighbour_epochs(changes: list, date, *, ahead: int = 2, behind: int = 1) -> list[str]:
+    """The starts of the ``ahead`` epochs after ``date``'s and the ``behind`` before it.
+
+    Parameters
+    ----------
+    changes : list of datetime.date
+        :func:`change_days`.
+    date : datetime-like
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> days = [dt.date(2015, 1, 1), dt.date(2015, 5, 20), dt.date(2016, 3, 27)]
+    >>> neighbour_epochs(days, "2015-06-01")
+    ['2016-03-27', '2015-01-01']
+    """
+    day = pd.Timestamp(date).date()
+    i = bisect.bisect_right(changes, day)  # changes[i - 1] starts the current epoch
+    picked = changes[i : i + ahead] + changes[max(i - 1 - behind, 0) : max(i - 1, 0)][::-1]
+    return [d.strftime("%Y-%m-%d") for d in picked]
+
+
 def epoch_key(dataset: Dataset, date) -> str:
     """The epoch containing ``date`` as ``YYYY-MM-DD`` (cheap: one searchsorted)."""
     return epoch_of(dataset, date).strftime("%Y-%m-%d")
 
 
-@st.cache_data(show_spinner=False, max_entries=4096)
 def recent_place_ids(_dataset: Dataset, key: str, date: str, days: int = RECENT_DAYS):
-    """Places with an event in the ``days`` before ``date`` (inclusive), as in a Scene."""
+    """Places with an event in the ``days`` before ``date`` (inclusive), as in a Scene.
+
+    Not cached: a binary search in the dataset's sorted dates costs less than
+    a cache lookup (``key`` is kept for a uniform signature).
+    """
     end = pd.Timestamp(date)
-    recent = events_between(_dataset, end - pd.Timedelta(days=days), end)
-    return frozenset(recent["place_id"])
+    return places_changed_between(_dataset, end - pd.Timedelta(days=days), end)
 
 
 @st.cache_data(show_spinner=False)

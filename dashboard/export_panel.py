@@ -18,6 +18,7 @@ from geodata.render import check_extent
 from geodata.replay import MAX_FRAMES, mp4_available, render_replay, replay_dates
 
 from .safe import md
+from .state import date_bounds
 
 __all__ = ["export_panel", "EXTENT_CHOICES"]
 
@@ -91,17 +92,21 @@ def export_panel(dataset: Dataset, date: pd.Timestamp, *, view_bounds=None) -> N
             )
 
     st.markdown("**Animated replay**")
-    first, last = dataset.date_range()
+    first, last = date_bounds(dataset)  # the slider's range
     c1, c2, c3 = st.columns(3)
     start = c1.date_input(
         "From",
-        value=max(first, date - pd.DateOffset(years=1)).date(),
-        min_value=first.date(),
-        max_value=last.date(),
+        value=min(max(first, (date - pd.DateOffset(years=1)).date()), last),
+        min_value=first,
+        max_value=last,
         key="replay_start",
     )
     end = c2.date_input(
-        "To", value=date.date(), min_value=first.date(), max_value=last.date(), key="replay_end"
+        "To",
+        value=min(max(first, date.date()), last),
+        min_value=first,
+        max_value=last,
+        key="replay_end",
     )
     step = c3.selectbox(
         "Step",

@@ -140,7 +140,9 @@ def _feature(geometry, properties: dict) -> dict:
     return {
         "type": "Feature",
         "properties": properties,
-        "geometry": shapely.geometry.mapping(_round(geometry)),
+        # GEOS writes the GeoJSON (shortest decimals); json.loads is far
+        # quicker than shapely's mapping() for thousands of vertices.
+        "geometry": json.loads(shapely.to_geojson(_round(geometry))),
     }
 
 
@@ -215,30 +217,43 @@ def scene_payload(scene: Scene) -> dict:
         colours and ``holder``, plain text: the browser shows it as text) and
         ``legend``.
     """
-    towns = []
-    for row in scene.towns.to_dict("records"):
-        point = row["geometry"]
-        contested = row["status"] == "contested" and _notna(row["contested_by"])
-        towns.append(
-            {
-                "id": row["id"],
-                "name": row["name"],
-                "name_ar": row["name_ar"] if _notna(row["name_ar"]) else "",
-                "lat": round(point.y, 5),  # shapely points are (x, y) = (lon, lat)
-                "lon": round(point.x, 5),
-                "fill": row["color"],
-                "ring": faction_color(row["contested_by"]) if contested else "#ffffff",
-                "contested": bool(contested),
-                "key": bool(row["label"]),
-                "holder": holder_text(
-                    row["controller"],
-                    row["status"],
-                    row["contested_by"],
-                    row["since"],
-                    row["since_precision"],
-                ),
-            }
-        )
+    t = scene.towns
+    points = t.geometry.to_numpy()
+    holder = functools.lru_cache(maxsize=None)(holder_text)  # few distinct states per epoch
+    columns = zip(
+        t["id"].tolist(),
+        t["name"].tolist(),
+        t["name_ar"].tolist(),
+        shapely.get_y(points).tolist(),  # shapely points are (x, y) = (lon, lat)
+        shapely.get_x(points).tolist(),
+        t["color"].tolist(),
+        t["label"].tolist(),
+        (t["status"].eq("contested") & t["contested_by"].notna()).tolist(),
+        zip(
+            t["controller"].tolist(),
+            t["status"].tolist(),
+            t["contested_by"].tolist(),
+            t["since"].tolist(),
+            t["since_precision"].tolist(),
+            strict=True,
+        ),
+        strict=True,
+    )
+    towns = [
+        {
+            "id": id_,
+            "name": name,
+            "name_ar": name_ar if _notna(name_ar) else "",
+            "lat": round(lat, 5),
+            "lon": round(lon, 5),
+            "fill": fill,
+            "ring": faction_color(state[2]) if contested else "#ffffff",
+            "contested": contested,
+            "key": bool(key),
+            "holder": holder(*state),
+        }
+        for id_, name, name_ar, lat, lon, fill, key, contested, state in columns
+    ]
     # The scene's legend names every faction holding something; when factions
     # are filtered out, name only those drawn.
     drawn = set(scene.towns["controller"].dropna()) | set(scene.territories["faction"])

@@ -123,10 +123,13 @@ def place_html(dataset: Dataset, place_id: str, state: pd.DataFrame, date) -> st
 def key_places_html(state: pd.DataFrame, date, *, places=KEY_PLACES) -> str:
     """A table of who holds the key places at ``date``."""
     rows = []
+    # One lookup for all of them: a boolean filter of the GeoDataFrame per
+    # place cost most of this panel's time on every slider step.
+    by_id = state.drop(columns="geometry", errors="ignore").set_index("id", drop=False)
     for pid in places:
-        row = _row_at(state, pid)
-        if row is None:
+        if pid not in by_id.index:
             continue
+        row = by_id.loc[pid]
         chip = _chip(row["controller"]) if isinstance(row["controller"], str) else ""
         rows.append(
             f"<tr data-place='{esc(pid)}'><td>{esc(row['name'])}</td>"

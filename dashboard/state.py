@@ -43,9 +43,13 @@ _NONE = "none"
 
 
 def date_bounds(dataset: Dataset) -> tuple[dt.date, dt.date]:
-    """First and last day of the slider: the whole range the data speaks of."""
+    """First and last day of the slider: the whole range the data speaks of.
+
+    Data of a single day still gets a range (that day and the next): a
+    slider needs two ends.
+    """
     first, last = dataset.date_range()
-    return first.date(), last.date()
+    return first.date(), max(last.date(), first.date() + dt.timedelta(days=1))
 
 
 def _codes(text: str, valid, normalize=lambda v: v) -> tuple[list[str], list[str]]:

@@ -23,6 +23,7 @@ __all__ = [
     "epochs",
     "epoch_of",
     "events_between",
+    "places_changed_between",
     "place_history",
     "change_dates",
     "to_date",
@@ -302,6 +303,39 @@ def events_between(dataset: Dataset, start, end) -> pd.DataFrame:
     ends = ends.assign(when=ends["end_date"])
     out = pd.concat([starts, ends]).drop_duplicates("event_id")
     return out.sort_values(["when", "place_id"], kind="stable").reset_index(drop=True)
+
+
+def places_changed_between(dataset: Dataset, start, end) -> frozenset[str]:
+    """Return the ids of the places in :func:`events_between` ``(start, end)``.
+
+    The same places, found by binary search in the dataset's event dates
+    (sorted once per dataset): microseconds instead of milliseconds, for the
+    highlights that move with every slider step.
+
+    Examples
+    --------
+    >>> from geodata import load_builtin
+    >>> sorted(places_changed_between(load_builtin(), "2016-03-20", "2016-03-27"))
+    ['palmyra']
+    """
+
+    def index():
+        ev = dataset.events
+        starts = ev[ev["date"].notna()].sort_values("date", kind="stable")
+        ends = ev[(ev["kind"] == "contest") & ev["end_date"].notna()]
+        ends = ends.sort_values("end_date", kind="stable")
+        return [
+            (frame[column].to_numpy(), frame["place_id"].to_numpy(dtype=object))
+            for frame, column in ((starts, "date"), (ends, "end_date"))
+        ]
+
+    start, end = to_date(start), to_date(end)
+    out: set[str] = set()
+    for dates, ids in dataset.cached("timeline-changed-index", index):
+        lo = np.searchsorted(dates, start.to_datetime64(), side="left")
+        hi = np.searchsorted(dates, end.to_datetime64(), side="right")
+        out.update(ids[lo:hi])
+    return frozenset(out)
 
 
 def place_history(dataset: Dataset, place_id: str) -> pd.DataFrame:

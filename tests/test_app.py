@@ -206,3 +206,19 @@ def test_play_button_starts_and_stops_playing():
     assert at.button(key="play").label == "Pause"
     at.button(key="play").click().run()
     assert at.session_state["playing"] is False
+
+
+def test_data_of_a_single_day_still_gets_a_slider():
+    from geodata.upload import read_upload
+
+    events = (
+        b"place,date,kind,to_faction,source_title,source_url\n"
+        b"Palmyra,2015-05-20,initial,ISIS,Fall of Palmyra,https://en.wikipedia.org/wiki/Palmyra\n"
+    )
+    result = read_upload(events, filename="one-day.csv")
+    assert result.dataset is not None, result.problems
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["dataset"] = result.dataset
+    at.run()
+    assert not at.exception
+    assert slider_date(at) in (dt.date(2015, 5, 20), dt.date(2015, 5, 21))  # clamped into range

@@ -469,3 +469,25 @@ def test_control_chart_keeps_key_places_and_stays_small():
 
     small = charts.control_segments(load_builtin())
     assert charts.busiest_places(small) is small
+
+
+def test_neighbour_epochs_are_warmed_in_the_background(builtin, monkeypatch):
+    from dashboard import cache
+
+    key = cache.fingerprint(builtin)
+    changes = cache.change_days(builtin, key)
+    ahead = cache.neighbour_epochs(changes, "2016-03-27")
+    assert ahead == ["2016-04-03", "2016-04-14", "2016-03-12"]  # two changes after, one before
+    for epoch in ahead:  # the names are those the app asks for
+        assert cache.epoch_key(builtin, epoch) == epoch
+    built = []
+    real = cache.build_scene
+    monkeypatch.setattr(cache, "build_scene", lambda *a, **k: built.append(a[1]) or real(*a, **k))
+    factions = ("ISIS", "KRG")  # a combination no other test asks for
+    cache.warm_epochs(builtin, key, ahead, factions)
+    cache.warm_epochs(builtin, key, ahead, factions)  # queued once
+    cache._WARMER.submit(lambda: None).result(timeout=60)  # the queue is done
+    assert sorted(built) == sorted(ahead)
+    layers = cache.epoch_payload(builtin, key, ahead[0], factions)
+    assert len(built) == len(ahead)  # found ready
+    assert layers.id.endswith(f"/{ahead[0]}/ISIS,KRG")

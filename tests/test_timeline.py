@@ -244,3 +244,14 @@ def test_state_equals_naive_replay(ds, offset):
         got_since = None if pd.isna(row.since) else row.since
         assert (row.controller if row.status != "unknown" else None, row.status, got_other,
                 got_since) == (holder, status, other, since)  # fmt: skip
+
+
+def test_places_changed_between_matches_events_between(builtin):
+    from geodata.timeline import events_between, places_changed_between
+
+    first, last = builtin.date_range()
+    for start in pd.date_range(first - pd.Timedelta(days=40), last, freq="17D"):
+        for days in (0, 28, 400):
+            end = start + pd.Timedelta(days=days)
+            expected = frozenset(events_between(builtin, start, end)["place_id"])
+            assert places_changed_between(builtin, start, end) == expected, (start, days)

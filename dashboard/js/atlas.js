@@ -2,10 +2,10 @@
  *
  * Loaded once with the base map (dashboard/layers.py adds it to the map's
  * script). Each slider step, streamlit-folium evaluates a short script made
- * by dashboard.layers.date_script, which calls window.__fa.draw with a new
- * feature group, the epoch's id, a function returning the epoch's data (only
- * called when the epoch is new: the frame keeps the last epoch's layers) and
- * the options of the date.
+ * by dashboard.layers.date_script, which calls window.__fa.draw with the
+ * map, a new group for the date's halos, the epoch's id, a function
+ * returning the epoch's data (only called when the epoch is new: the frame
+ * keeps the last epoch's layers on the map) and the options of the date.
  *
  * Every string from the data reaches the page as text (textContent), never
  * as HTML; the legend's HTML comes escaped from dashboard.layers.legend_html.
@@ -135,19 +135,27 @@ window.__fa = (function () {
     button.textContent = collapsed ? '+' : '\u2212';
   }
 
+  // The epoch's layers sit on the map itself, not in the date's group that
+  // streamlit-folium removes before each step: a step within an epoch then
+  // leaves them (and their canvases) alone.
+  function place(map, layer, on) {
+    if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
+    if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
+  }
+
+  var PARTS = ['territories', 'fronts', 'towns', 'labels'];
+
   function draw(map, group, id, data, o) {
-    if (!kept || kept.id !== id) {
-      if (tip) { map.closeTooltip(tip); }
-      kept = build(id, data());
-    }
     var shown = {};
     o.shown.forEach(function (k) { shown[k] = true; });
-    if (shown.territories) { group.addLayer(kept.territories); }
-    if (shown.fronts) { group.addLayer(kept.fronts); }
+    if (!kept || kept.id !== id) {
+      if (tip) { map.closeTooltip(tip); }
+      if (kept) { PARTS.forEach(function (k) { place(map, kept[k], false); }); }
+      kept = build(id, data());
+    }
+    PARTS.forEach(function (k) { place(map, kept[k], !!shown[k]); });
     if (shown.recent && o.recent.length) { group.addLayer(halos(o.recent, o.recent_style)); }
     if (o.selected !== null) { group.addLayer(halos([o.selected], o.selected_style)); }
-    if (shown.towns) { group.addLayer(kept.towns); }
-    if (shown.labels) { group.addLayer(kept.labels); }
     showLegend(map, o.legend);
     window.__frontlineDate = o.date;  // for tests and benchmarks: the date drawn
   }
