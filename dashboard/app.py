@@ -100,27 +100,36 @@ def _main_view(dataset: Dataset, key: str) -> None:
             st.rerun(scope="fragment")  # redraw the map with the selection ring
         st.markdown("**What changed around this date**")
         panels.show_changes(cache.change_log(dataset, key), stamp)
-        with st.expander("Export this map and its data"):
-            export_panel(dataset, stamp, view_bounds=st.session_state.get("map_bounds"))
+        # Lazy: the panel's many widgets are built only while it is open, so
+        # slider steps do not redraw them (see bench/RESULTS.md).
+        exports = st.expander("Export this map and its data", key="export_open", on_change="rerun")
+        if exports.open:
+            with exports:
+                export_panel(dataset, stamp, view_bounds=st.session_state.get("map_bounds"))
     control = control_at(dataset, stamp)
     with side_col:
         panels.show_place(dataset, ss.get("place"), control, stamp)
         st.markdown("**Key places**")
         panels.show_key_places(control, stamp)
 
-    control_tab, area_tab = st.tabs(["Control over time", "Area per faction"])
-    with control_tab:
-        st.vega_lite_chart(
-            spec=charts.mark_date(cache.control_spec(dataset, key), stamp), width="stretch"
-        )
-    with area_tab:
-        st.vega_lite_chart(
-            spec=charts.mark_date(cache.area_spec(dataset, key), stamp), width="stretch"
-        )
-        st.caption(
-            "Sum of the land nearer to each town than to its neighbours, up to "
-            f"{DEFAULT_MAX_REACH_KM:g} km from it, by the town's holder at each change."
-        )
+    # Lazy tabs: only the chart shown is sent and redrawn on each step.
+    control_tab, area_tab = st.tabs(
+        ["Control over time", "Area per faction"], key="chart_tab", on_change="rerun"
+    )
+    if control_tab.open:
+        with control_tab:
+            st.vega_lite_chart(
+                spec=charts.mark_date(cache.control_spec(dataset, key), stamp), width="stretch"
+            )
+    if area_tab.open:
+        with area_tab:
+            st.vega_lite_chart(
+                spec=charts.mark_date(cache.area_spec(dataset, key), stamp), width="stretch"
+            )
+            st.caption(
+                "Sum of the land nearer to each town than to its neighbours, up to "
+                f"{DEFAULT_MAX_REACH_KM:g} km from it, by the town's holder at each change."
+            )
     state.sync_query_params()
     # While the user looks at this date, get the next epochs ready.
     cache.warm_epochs(dataset, key, cache.neighbour_epochs(changes, stamp), shown_factions)

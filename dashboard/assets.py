@@ -8,7 +8,11 @@ dependencies) into ``static/leaflet/`` next to ``app.py``, which Streamlit
 serves at ``app/static/leaflet/`` (``server.enableStaticServing``), and point
 the map at them. ``static/`` is generated, never committed.
 
-Run ``python -m dashboard.assets [APP_DIR]`` to copy them ahead of time (the
+The base map's geography (land, country outlines and names) is written there
+too, as ``static/atlas/base.json``: the map frame fetches it once, instead of
+receiving it in the base map's script on every run.
+
+Run ``python -m dashboard.assets [APP_DIR]`` to write them ahead of time (the
 Makefile does); the dashboard also does it, idempotently, on start-up.
 """
 
@@ -26,6 +30,8 @@ __all__ = [
     "LEAFLET_CSS_URL",
     "leaflet_source_dir",
     "ensure_leaflet_static",
+    "BASE_DATA_URL",
+    "ensure_base_data",
 ]
 
 LEAFLET_FILES = (
@@ -46,6 +52,8 @@ LEAFLET_FILES = (
 _STATIC_FROM_COMPONENT = "../../app/static/leaflet/"
 LEAFLET_JS_URL = _STATIC_FROM_COMPONENT + "leaflet.js"
 LEAFLET_CSS_URL = _STATIC_FROM_COMPONENT + "leaflet.css"
+#: The base map's geography (:func:`dashboard.layers.base_data`), fetched once by the frame.
+BASE_DATA_URL = "../../app/static/atlas/base.json"
 
 
 def leaflet_source_dir() -> Path:
@@ -98,6 +106,31 @@ def ensure_leaflet_static(app_dir: str | Path) -> Path:
     return target
 
 
+def ensure_base_data(app_dir: str | Path) -> Path:
+    """Write :func:`dashboard.layers.base_data` to ``<app_dir>/static/atlas/base.json``.
+
+    Rewritten only when its content changed (atomically, like the Leaflet
+    files), so calling it on every start-up is cheap.
+
+    Returns
+    -------
+    pathlib.Path
+        The file.
+    """
+    from .layers import base_data  # geopandas: not needed to copy Leaflet
+
+    target = Path(app_dir) / "static" / "atlas" / "base.json"
+    content = base_data().encode("utf-8")
+    if target.is_file() and target.read_bytes() == content:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(content)
+    tmp.replace(target)
+    return target
+
+
 if __name__ == "__main__":
     app = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
     print(ensure_leaflet_static(app))
+    print(ensure_base_data(app))

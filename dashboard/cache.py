@@ -26,7 +26,7 @@ from geodata.territory import area_series
 from geodata.timeline import change_dates, epoch_of, places_changed_between
 
 from . import charts, panels
-from .assets import ensure_leaflet_static
+from .assets import ensure_base_data, ensure_leaflet_static
 from .layers import epoch_data, scene_payload
 
 __all__ = [
@@ -57,7 +57,9 @@ def builtin_dataset() -> Dataset:
 
 @st.cache_resource(show_spinner=False)
 def leaflet_static(app_dir: str) -> str:
-    """Copy Leaflet's files for static serving once per server process."""
+    """Copy Leaflet's files and write the base map's data for static serving, once
+    per server process."""
+    ensure_base_data(Path(app_dir))
     return str(ensure_leaflet_static(Path(app_dir)))
 
 

@@ -274,33 +274,6 @@ def scene_payload(scene: Scene) -> dict:
 # ---------------------------------------------------------------------------
 
 
-@functools.cache
-def _compiled(source: str) -> Template:
-    return Template(
-        "{% macro script(this, kwargs) %}(function (group) {"
-        + source
-        + "})({{ this._parent.get_name() }});{% endmacro %}"
-    )
-
-
-class _Script(MacroElement):
-    """A Leaflet snippet with data; ``group`` in the template is the parent layer."""
-
-    def __init__(self, template: str, name: str, **data):
-        super().__init__()
-        self._name = name
-        self._template = _compiled(template)  # compiling is the slow part: once per snippet
-        for key, value in data.items():
-            setattr(self, key, value)
-
-
-_GEOJSON_JS = """
-    L.geoJSON({{ this.data|tojson }}, {
-        pane: {{ this.pane|tojson }}, interactive: false,
-        style: function (f) { return f.properties.style || {{ this.style|tojson }}; }
-    }).addTo(group);
-"""
-
 #: The browser half of the date layers (see :func:`date_script`), loaded once
 #: with the base map.
 ATLAS_JS = (Path(__file__).parent / "js" / "atlas.js").read_text(encoding="utf-8")
@@ -410,22 +383,69 @@ def _country_labels(borders) -> list[dict]:
             {
                 "lat": round(point.y, 3),
                 "lon": round(point.x, 3),
-                "html": f"<div class='fa-country{' fa-theatre' if theatre else ''}'>"
-                f"{esc(row.name)}</div>",
+                "name": str(row.name),  # shown as text
+                "theatre": theatre,
             }
         )
     return labels
 
 
-_COUNTRY_LABELS_JS = """
-    {{ this.labels|tojson }}.forEach(function (t) {
-        L.marker([t.lat, t.lon], {
-            pane: 'countrylabels', interactive: false, keyboard: false,
-            icon: L.divIcon({className: '', html: t.html, iconSize: [160, 20],
-                             iconAnchor: [80, 10]})
-        }).addTo(group);
+def base_data(borders=None) -> str:
+    """Return the base map's geography as JSON: land, country outlines and names.
+
+    The frame fetches it once from the app's static files
+    (:func:`dashboard.assets.ensure_base_data` writes it): in the base map's
+    script it would be sent to the browser again on every run.
+
+    Parameters
+    ----------
+    borders : geopandas.GeoDataFrame, optional
+        Country outlines (default: :func:`geodata.borders.load_borders`).
+    """
+    borders = load_borders() if borders is None else borders
+    land, lines = _border_collections(borders)
+    return json.dumps(
+        {"land": land, "lines": lines, "labels": _country_labels(borders)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+class _BaseData(MacroElement):
+    """Fetches :func:`base_data` and draws it: land in ``land``, outlines, names."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map, land) {
+    function style(f) { return f.properties.style; }
+    fetch({{ this.url|tojson }}).then(function (r) {
+        if (!r.ok) { throw new Error('HTTP ' + r.status + ' for ' + r.url); }
+        return r.json();
+    }).then(function (base) {
+        L.geoJSON(base.land, {pane: 'land', interactive: false, style: style}).addTo(land);
+        L.geoJSON(base.lines, {pane: 'borders', interactive: false, style: style}).addTo(map);
+        base.labels.forEach(function (t) {
+            var div = document.createElement('div');
+            div.className = t.theatre ? 'fa-country fa-theatre' : 'fa-country';
+            div.textContent = t.name;
+            L.marker([t.lat, t.lon], {
+                pane: 'countrylabels', interactive: false, keyboard: false,
+                icon: L.divIcon({className: '', html: div, iconSize: [160, 20],
+                                 iconAnchor: [80, 10]})
+            }).addTo(map);
+        });
+        window.__faBaseDrawn = true;
+    }).catch(function (e) {
+        console.error('Frontline Atlas: the country borders did not load: ' + e);
     });
-"""
+})({{ this._parent.get_name() }}, {{ this.land }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, url: str, land: str):
+        super().__init__()
+        self._name = "FrontlineBase"
+        self.url, self.land = url, land
 
 
 def base_map(
@@ -433,7 +453,7 @@ def base_map(
     *,
     leaflet_js: str,
     leaflet_css: str,
-    borders=None,
+    base_data_url: str,
 ) -> Map:
     """Return the fixed part of the map.
 
@@ -444,8 +464,8 @@ def base_map(
     leaflet_js, leaflet_css : str
         Where the browser gets Leaflet (see :mod:`dashboard.assets`); they
         replace every CDN script and stylesheet folium would add.
-    borders : geopandas.GeoDataFrame, optional
-        Country outlines (default: :func:`geodata.borders.load_borders`).
+    base_data_url : str
+        Where the browser gets :func:`base_data` (see :mod:`dashboard.assets`).
 
     Returns
     -------
@@ -453,7 +473,6 @@ def base_map(
         Canvas renderer, a scale, a base-layer switcher; no tiles shown by
         default, so it reads the same with or without network.
     """
-    borders = load_borders() if borders is None else borders
     west, south, east, north = extent
     m = Map(
         location=[(south + north) / 2, (west + east) / 2],  # folium wants (lat, lon)
@@ -474,16 +493,13 @@ def base_map(
     for name, z in PANES.items():
         CustomPane(name, z_index=z, pointer_events=(name == "towns")).add_to(m)
 
-    land, lines = _border_collections(borders)
+    plain = None
     for label, provider in BASE_LAYERS.items():
         if provider is None:
-            plain = FeatureGroup(name=label, overlay=False, control=True, show=True)
-            _Script(_GEOJSON_JS, "FrontlineLand", data=land, pane="land", style={}).add_to(plain)
-            plain.add_to(m)
+            plain = FeatureGroup(name=label, overlay=False, control=True, show=True).add_to(m)
         else:
             TileLayer(provider, name=label, show=False, max_zoom=14).add_to(m)
-    _Script(_GEOJSON_JS, "FrontlineBorders", data=lines, pane="borders", style={}).add_to(m)
-    _Script(_COUNTRY_LABELS_JS, "FrontlineCountries", labels=_country_labels(borders)).add_to(m)
+    _BaseData(base_data_url, plain.get_name()).add_to(m)
     LayerControl(position="topright", collapsed=True).add_to(m)
     m.fit_bounds([[south, west], [north, east]])  # (lat, lon) corners
     return m

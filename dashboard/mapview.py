@@ -24,7 +24,7 @@ import folium
 import streamlit as st
 import streamlit_folium
 
-from .assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
+from .assets import BASE_DATA_URL, LEAFLET_CSS_URL, LEAFLET_JS_URL
 from .layers import base_map, date_script
 
 __all__ = ["MAP_KEY", "MAP_HEIGHT", "nearest_town", "show_map"]
@@ -96,11 +96,16 @@ def _rendered_base(extent) -> _RenderedBase:
 
     Kept per session: it is small, and a user's run never waits on another's.
     """
-    key = (tuple(extent), LEAFLET_JS_URL, LEAFLET_CSS_URL)
+    key = (tuple(extent), LEAFLET_JS_URL, LEAFLET_CSS_URL, BASE_DATA_URL)
     cached = st.session_state.get("_rendered_base")
     if cached is not None and cached[0] == key:
         return cached[1]
-    m = base_map(extent, leaflet_js=LEAFLET_JS_URL, leaflet_css=LEAFLET_CSS_URL)
+    m = base_map(
+        extent,
+        leaflet_js=LEAFLET_JS_URL,
+        leaflet_css=LEAFLET_CSS_URL,
+        base_data_url=BASE_DATA_URL,
+    )
     m.get_root().render()
     m.render()
     html, header = streamlit_folium._get_html(m), streamlit_folium._get_header(m)

@@ -136,7 +136,17 @@ def init_state(dataset: Dataset, key: str) -> None:
     ss = st.session_state
     if ss.get("_view_of") == key:
         return
-    view, problems = parse_view(st.query_params.to_dict(), dataset)
+    params = st.query_params.to_dict()
+    # A date clamped into an earlier dataset's range (say, an upload whose
+    # names still await confirmation) comes back when the data reaches it.
+    wanted, shown = ss.get("_clamped_date") or (None, None)
+    if wanted and params.get("date") == shown:
+        params["date"] = wanted
+    view, problems = parse_view(params, dataset)
+    if params.get("date") and params["date"].strip() != view["date"].isoformat():
+        ss["_clamped_date"] = (params["date"].strip(), view["date"].isoformat())
+    else:
+        ss.pop("_clamped_date", None)
     ss["_view_of"] = key
     ss["date"] = view["date"]
     ss["place"] = view["place"]

@@ -222,3 +222,21 @@ def test_data_of_a_single_day_still_gets_a_slider():
     at.run()
     assert not at.exception
     assert slider_date(at) in (dt.date(2015, 5, 20), dt.date(2015, 5, 21))  # clamped into range
+
+
+def test_a_date_clamped_by_provisional_data_comes_back_with_the_full_data():
+    from geodata.upload import read_upload
+
+    header = b"place,date,kind,to_faction,source_title,source_url\n"
+    row = b"Palmyra,2012-01-01,initial,SYGOV,Palmyra,https://en.wikipedia.org/wiki/Palmyra\n"
+    later = b"Palmyra,2015-05-20,capture,ISIS,Fall,https://en.wikipedia.org/wiki/Palmyra\n"
+    provisional = read_upload(header + row, filename="a.csv").dataset
+    full = read_upload(header + row + later, filename="a.csv").dataset
+    at = run_app(date="2014-06-01")
+    at.session_state["dataset"] = provisional
+    at.run()
+    assert slider_date(at) == dt.date(2012, 1, 2)  # clamped into the one-day data
+    at.session_state["dataset"] = full
+    at.run()
+    assert not at.exception
+    assert slider_date(at) == dt.date(2014, 6, 1)  # what the link asked for

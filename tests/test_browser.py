@@ -148,7 +148,8 @@ def map_frame(page: Page) -> Frame:
     handle = page.wait_for_selector(MAP_FRAME)
     frame = handle.content_frame()
     frame.wait_for_function(
-        "() => window.map && document.querySelector('.fa-legend .fa-title') !== null"
+        "() => window.map && window.__faBaseDrawn"  # borders fetched and drawn
+        " && document.querySelector('.fa-legend .fa-title') !== null"
     )
     return frame
 

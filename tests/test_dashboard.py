@@ -105,7 +105,9 @@ EXTENT = (35.4, 28.8, 48.9, 37.7)
 
 def base_script(extent=EXTENT):
     """The base map and the script streamlit-folium would send for it."""
-    m = layers.base_map(extent, leaflet_js="LEAFLET.js", leaflet_css="LEAFLET.css")
+    m = layers.base_map(
+        extent, leaflet_js="LEAFLET.js", leaflet_css="LEAFLET.css", base_data_url="BASE.json"
+    )
     m.get_root().render()
     return m, streamlit_folium._get_map_string(m)
 
@@ -170,6 +172,8 @@ def test_map_uses_only_our_leaflet_and_no_cdn(payload):
     assert links == ["LEAFLET.js", "LEAFLET.css"]
     assert "preferCanvas" in base and "L.control.scale()" in base
     assert "window.__fa = " in base  # the drawing code, once, with the base map
+    assert 'fetch("BASE.json")' in base  # the geography: fetched once, not in the script
+    assert len(base) < 40_000
     # The only addresses are the optional tile servers and their attributions.
     hosts = set(re.findall(r"https?://([^/\"'\s]+)", base + script))
     assert hosts == {
@@ -450,7 +454,7 @@ def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
     assert len({k["script"] for k in sent}) == 1 and len({k["key"] for k in sent}) == 1
     assert "27 March 2016" in sent[0]["feature_group"]
     assert "28 March 2016" in sent[-1]["feature_group"]
-    assert len(sent[0]["script"]) < 120_000
+    assert len(sent[0]["script"]) < 40_000  # the borders are fetched, not sent each run
 
 
 def test_control_chart_keeps_key_places_and_stays_small():
@@ -491,3 +495,16 @@ def test_neighbour_epochs_are_warmed_in_the_background(builtin, monkeypatch):
     layers = cache.epoch_payload(builtin, key, ahead[0], factions)
     assert len(built) == len(ahead)  # found ready
     assert layers.id.endswith(f"/{ahead[0]}/ISIS,KRG")
+
+
+def test_base_data_has_land_outlines_and_names_as_text(tmp_path):
+    data = json.loads(layers.base_data())
+    assert len(data["land"]["features"]) == len(data["lines"]["features"]) >= 8
+    names = {label["name"]: label["theatre"] for label in data["labels"]}
+    assert names["Syria"] and names["Iraq"] and not names["Turkey"]
+    path = assets.ensure_base_data(tmp_path)
+    stamp = path.stat().st_mtime_ns
+    assert json.loads(path.read_text()) == data
+    assets.ensure_base_data(tmp_path)  # unchanged: not rewritten
+    assert path.stat().st_mtime_ns == stamp
+    assert assets.BASE_DATA_URL.endswith("app/static/atlas/base.json")
