@@ -73,7 +73,12 @@ def _main_view(dataset: Dataset, key: str) -> None:
     changes = cache.change_days(dataset, key)
     advance_if_due(changes, last)
 
-    date = timeline_controls(changes, first, last)
+    # The controls sit above the map but are filled in after it: the map's
+    # message then reaches the browser first, which draws it while the rest
+    # of the page is still on its way (see bench/RESULTS.md). The slider's
+    # value is already in the session state when a run starts.
+    controls = st.container()
+    date = min(max(ss["date"], first), last)
     stamp = pd.Timestamp(date)
     factions = state.shown_factions()
     shown_factions = None if set(factions) == set(FACTION_CODES) else tuple(factions)
@@ -81,7 +86,6 @@ def _main_view(dataset: Dataset, key: str) -> None:
     recent = cache.recent_place_ids(dataset, key, stamp.strftime("%Y-%m-%d"))
 
     map_col, side_col = st.columns([2, 1], gap="medium")
-    panels.inject_css()
     with map_col:
         clicked = show_map(
             layers.payload,
@@ -94,11 +98,12 @@ def _main_view(dataset: Dataset, key: str) -> None:
             selected=ss.get("place"),
             shown=state.shown_layers(),
         )
+        with controls:
+            timeline_controls(changes, first, last)
         if clicked is not None and clicked != ss.get("place"):
             state.select_place(clicked)
             ss["search_outcome"] = None
             st.rerun(scope="fragment")  # redraw the map with the selection ring
-        st.markdown("**What changed around this date**")
         panels.show_changes(cache.change_log(dataset, key), stamp)
         # Lazy: the panel's many widgets are built only while it is open, so
         # slider steps do not redraw them (see bench/RESULTS.md).
@@ -109,7 +114,6 @@ def _main_view(dataset: Dataset, key: str) -> None:
     control = control_at(dataset, stamp)
     with side_col:
         panels.show_place(dataset, ss.get("place"), control, stamp)
-        st.markdown("**Key places**")
         panels.show_key_places(control, stamp)
 
     # Lazy tabs: only the chart shown is sent and redrawn on each step.
@@ -152,5 +156,6 @@ def main() -> None:
         for problem in st.session_state.pop("url_problems", []):
             st.warning(f"Link: {md(problem)}")  # the URL is the user's: keep it literal
     _sidebar(dataset)
+    panels.inject_css()
     run_every = PLAY_INTERVAL if st.session_state.get("playing") else None
     st.fragment(_main_view, run_every=run_every)(dataset, key)

@@ -33,6 +33,7 @@ __all__ = [
 _CSS = """
 <style>
 .fa-panel { font-size: 0.9rem; line-height: 1.4; }
+.fa-panel p.fa-heading { font-weight: 600; font-size: 1rem; margin: .6rem 0 .3rem 0; }
 .fa-panel h3 { margin: 0 0 .2rem 0; font-size: 1.35rem; }
 .fa-panel .fa-ar { font-size: 1.2rem; margin-left: .5rem; color: #444; }
 .fa-panel .fa-holder { margin: .3rem 0 .6rem 0; }
@@ -136,7 +137,8 @@ def key_places_html(state: pd.DataFrame, date, *, places=KEY_PLACES) -> str:
             f"<td>{chip}{esc(_holder(row))}</td></tr>"
         )
     return (
-        "<div class='fa-panel fa-keyplaces'><table><thead><tr><th>Place</th>"
+        "<div class='fa-panel fa-keyplaces'><p class='fa-heading'>Key places</p>"
+        "<table><thead><tr><th>Place</th>"
         f"<th>Held on {esc(format_date(pd.Timestamp(date)))}</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -219,11 +221,18 @@ def changes_html(log: pd.DataFrame, date, *, before: int = 6, after: int = 4) ->
     now = f"<li class='fa-now'>▲ before · {esc(format_date(pd.Timestamp(date)))} · after ▼</li>"
     body = "".join(item(c) for c in past.to_dict("records")) + now
     body += "".join(item(c) for c in future.to_dict("records"))
-    return f"<div class='fa-panel fa-changelist'><ul class='fa-changes'>{body}</ul></div>"
+    return (
+        "<div class='fa-panel fa-changelist'><p class='fa-heading'>What changed around this "
+        f"date</p><ul class='fa-changes'>{body}</ul></div>"
+    )
 
 
 def inject_css() -> None:
-    """Add the panels' styles to the page (once per run; a style-only block takes no space)."""
+    """Add the panels' styles to the page (a style-only block takes no space).
+
+    Called outside the fragment that redraws the panels: the block stays on
+    the page while the date moves, instead of being sent with every step.
+    """
     st.html(_CSS)
 
 
