@@ -166,14 +166,9 @@ def wait_title(frame: Frame, text: str) -> None:
     )
 
 
-TOWNS_JS = """() => {
-    const out = {};
-    window.map.eachLayer(l => {
-        if (l.options && l.options.placeId)
-            out[l.options.placeId] = [l.options.fillColor, l.options.color];
-    });
-    return out;
-}"""
+# {id: [fill, ring]} of the towns drawn (all on one canvas layer).
+TOWNS_JS = "() => window.__fa.towns()"
+N_TOWNS_IS = "n => Object.keys(window.__fa.towns()).length === n"
 
 
 def test_page_loads_offline_with_no_console_errors(server, page):
@@ -238,6 +233,14 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
     assert len(towns) == 66
     assert towns["palmyra"][0] == "#d7301f"  # held by the government
     assert towns["deir-ez-zor"] == ["#d7301f", "#1a1a1a"]  # besieged: ring in ISIS black
+    # All the towns are painted on the towns pane's one canvas.
+    towns_painted = frame.evaluate("""() => {
+        const c = document.querySelectorAll('.leaflet-towns-pane canvas');
+        const d = c[0].getContext('2d').getImageData(0, 0, c[0].width, c[0].height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 200) n++;
+        return [c.length, n];
+    }""")
+    assert towns_painted[0] == 1 and towns_painted[1] > 66 * 40, towns_painted
     labels = frame.locator(".fa-label").all_text_contents()
     assert sorted(labels) == sorted(
         ["Palmyra", "Raqqa", "Deir ez-Zor", "Ramadi", "Tikrit", "Mosul", "al-Shaddadi"]
@@ -451,10 +454,7 @@ def test_html_payloads_in_every_field_never_run(server, page, tmp_path):
     upload(page, tmp_path, {"ev.csv": XSS_EVENTS, "pl.csv": XSS_PLACES}, mode="replace")
     page.get_by_text("2 events for 1 place loaded", exact=False).wait_for()
     frame = map_frame(page)
-    frame.wait_for_function(
-        "() => { let n = 0; window.map.eachLayer(l => { if (l.options && l.options.placeId)"
-        " n++; }); return n === 1; }"
-    )
+    frame.wait_for_function(N_TOWNS_IS, arg=1)
     # Open every view of the town: tooltip, history panel, the "what changed" list.
     point = frame.evaluate("() => window.map.latLngToContainerPoint([35.5, 39.5])")
     box = page.locator(MAP_FRAME).bounding_box()
@@ -504,10 +504,7 @@ def test_misspelled_towns_map_after_confirmation(server, page, tmp_path):
     page.get_by_role("button", name="Apply these answers").click()
     page.get_by_text("Place names to confirm").wait_for(state="detached")
     frame = map_frame(page)
-    frame.wait_for_function(
-        "() => { const ids = []; window.map.eachLayer(l => { if (l.options && l.options.placeId)"
-        " ids.push(l.options.placeId); }); return ids.includes('fallujah'); }"
-    )
+    frame.wait_for_function("() => 'fallujah' in window.__fa.towns()")
     towns = frame.evaluate(TOWNS_JS)
     assert towns["fallujah"][0] == "#1a1a1a"  # ISIS took "Fallujha" in January 2014
     assert "tikrit" in towns and "mosul" in towns
@@ -527,10 +524,7 @@ def test_an_upload_stays_in_its_own_session(server, browser, tmp_path):
         upload(a, tmp_path, {"ev.csv": XSS_EVENTS, "pl.csv": XSS_PLACES}, mode="replace")
         a.get_by_text("2 events for 1 place loaded", exact=False).wait_for()
         frame_a = map_frame(a)
-        frame_a.wait_for_function(
-            "() => { let n = 0; window.map.eachLayer(l => { if (l.options && l.options.placeId)"
-            " n++; }); return n === 1; }"
-        )
+        frame_a.wait_for_function(N_TOWNS_IS, arg=1)
         # Bob, at the same time, still has the built-in data, also after a fresh load.
         assert len(frame_b.evaluate(TOWNS_JS)) == 66
         b.reload()
