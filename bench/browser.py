@@ -351,6 +351,9 @@ class Driver:
         else:
             page.get_by_role("button", name="Next change").click()
         out = self.wait_map(target, timeout_ms)
+        out["fa"] = page.evaluate(
+            "sel => document.querySelector(sel).contentWindow.__faStats || null", MAP_FRAME
+        )
         split = page.evaluate(SPLIT_READ_JS)
         if split["t0"] is not None and split["sent"] is not None and split["draw"] is not None:
             out["sent_ms"] = split["sent"] - split["t0"]
@@ -387,7 +390,33 @@ def _summary(steps: list[dict]) -> dict:
         # Medians of: action -> message to the server; action -> the frame gets its script.
         "sent": float(np.median([s["sent_ms"] for s in steps if "sent_ms" in s] or [np.nan])),
         "script": float(np.median([s["script_ms"] for s in steps if "script_ms" in s] or [np.nan])),
+        # The map frame's own work (dashboard/js/atlas.js), on the steps that opened an epoch.
+        "frame": _frame_medians([s.get("fa") for s in steps]),
     }
+
+
+def _frame_medians(stats: list) -> dict | None:
+    new = [f for f in stats if f and f.get("parse", 0) > 0]
+    if not new:
+        return None
+    out = {
+        k: float(np.median([f.get(k, 0.0) for f in new]))
+        for k in ("parse", "build", "add", "total")
+    }
+    return {**out, "n": len(new), "of": len(stats)}
+
+
+def frame_note(label: str, s: dict) -> str | None:
+    """A sentence on the map frame's work for a new epoch (None when no step opened one)."""
+    f = s.get("frame")
+    if not f:
+        return None
+    return (
+        f"{label}: in the map frame, {f['n']} of {f['of']} steps opened a new epoch; its data "
+        f"took a median {f['parse']:,.0f} ms to parse, {f['build']:,.0f} ms to build into "
+        f"layers and {f['add']:,.0f} ms to put on the map ({f['total']:,.0f} ms in all, before "
+        "the browser paints)."
+    )
 
 
 def _add_steps(results, label: str, s: dict, *, target_ms: float | None) -> None:
@@ -509,6 +538,10 @@ def _our_app(results, browser, builtin) -> dict:
         "charts) is over "
         f"{keys['idle']:,.0f} / {clicks['idle']:,.0f} ms after the action."
     )
+    for how, summary_ in (("Next change", clicks), ("ArrowRight", keys)):
+        note = frame_note(f"Our app, built-in data, {how}", summary_)
+        if note:
+            results.notes.append(note)
     if errors:
         results.notes.append(f"Our app reported errors: {errors[:3]}")
     return out
@@ -699,13 +732,11 @@ def _profiled_run(results, browser, dataset, *, name: str, label: str, env: dict
         )
     summary = keys if steps else measured
     results.notes.extend(_profile_notes(label, first, profiled, profile.path, summary))
-    if stats["layers"] > 1000:
-        results.notes.append(
-            f"{label}: {stats['layers']:,} Leaflet layers on the map: one canvas circle per town "
-            "(built by the frame from the epoch's columns, kept while the epoch lasts, one "
-            "shared tooltip); after every update streamlit-folium's frame still walks every "
-            "layer of the map to re-bind its click handler."
-        )
+    if steps:
+        for how, summary_ in (("Next change", clicks), ("ArrowRight", keys)):
+            note = frame_note(f"{label}, {how}", summary_)
+            if note:
+                results.notes.append(note)
     if errors:
         results.notes.append(f"{label}: the app reported errors: {errors[:2]}"[:800])
     if any("MaxRowsError" in e for e in errors):
