@@ -65,6 +65,7 @@ BIG_PLACES, BIG_EVENTS, BIG_GRID, BIG_STEPS = 10_000, 5, "QS", 20
 BIG_START = dt.date(2012, 6, 20)
 MEMORY_STEPS = 500
 PROFILE_STEPS = 2  # profiled steps of each kind
+TRACED_STEPS = 3  # steps of each kind under Chromium's tracing (10,000 places)
 
 # In the page: the time of the user's action, whatever element gets it.
 ARM_JS = """() => {
@@ -177,6 +178,64 @@ FRAME_STATS_JS = """sel => {
 }"""
 
 
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline"]
+
+
+def main_thread_breakdown(path: Path, steps: int) -> dict:
+    """Milliseconds per step on the page's main thread, by kind of work, from a trace.
+
+    ``frame``: the map frame handling its update (streamlit-folium evaluating our
+    script, our drawing code, its walk over the map's layers); ``react``:
+    Streamlit's page rendering the run's elements; ``commit``: handing the
+    painted layers (the map's canvases among them) to the compositor;
+    ``redraw``: Leaflet's canvas redraws; ``gc``: garbage collection; ``busy``:
+    every task, all kinds included.
+    """
+    events = json.loads(path.read_text())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    names = {(e["pid"], e["tid"]): e.get("args", {}).get("name") for e in events
+             if e.get("name") == "thread_name"}  # fmt: skip
+    counts: dict = {}
+    for e in events:
+        key = (e.get("pid"), e.get("tid"))
+        counts[key] = counts.get(key, 0) + 1
+    mains = [k for k, v in names.items() if v == "CrRendererMain"]
+    if not mains:
+        return {}
+    main = max(mains, key=lambda k: counts.get(k, 0))
+    out = dict.fromkeys(("frame", "react", "commit", "redraw", "gc", "busy"), 0.0)
+    for e in events:
+        if (e.get("pid"), e.get("tid")) != main or e.get("ph") != "X" or "dur" not in e:
+            continue
+        name, ms = e["name"], e["dur"] / 1000
+        data = e.get("args", {}).get("data", {}) or {}
+        if name == "RunTask":
+            out["busy"] += ms
+        elif name == "HandlePostMessage":
+            out["frame"] += ms
+        elif name == "FunctionCall" and "react-dom" in data.get("url", ""):
+            out["react"] += ms
+        elif name == "Commit":
+            out["commit"] += ms
+        elif name == "FunctionCall" and data.get("functionName") == "_redraw":
+            out["redraw"] += ms
+        elif name in ("MinorGC", "MajorGC"):
+            out["gc"] += ms
+    return {k: v / max(steps, 1) for k, v in out.items()}
+
+
+def trace_note(label: str, how: str, b: dict) -> str | None:
+    if not b:
+        return None
+    return (
+        f"{label}, {how} (Chromium trace, page main thread, ms per step): "
+        f"{b['busy']:,.0f} busy in all; the map frame handling its update {b['frame']:,.0f} "
+        f"(our drawing code included); Streamlit's React rendering {b['react']:,.0f}; "
+        f"compositor commits {b['commit']:,.0f} (the map's canvases are rasterised then); "
+        f"Leaflet canvas redraws {b['redraw']:,.0f}; garbage collection {b['gc']:,.0f}."
+    )
+
+
 class StepFailed(RuntimeError):
     """The map did not show the expected date in time."""
 
@@ -280,6 +339,7 @@ class Driver:
 
     def __init__(self, browser, server: Server, dataset, *, start: dt.date = START_DATE):
         self.server = server
+        self.browser = browser
         self.context = browser.new_context(viewport={"width": 1500, "height": 1150})
         self.page = self.context.new_page()
         self.page.set_default_timeout(60_000)
@@ -365,6 +425,15 @@ class Driver:
 
     def run(self, how: str, n: int, **kwargs) -> list[dict]:
         return [self.step(how, **kwargs) for _ in range(n)]
+
+    def traced(self, how: str, n: int, path: Path, **kwargs) -> dict:
+        """``n`` steps under Chromium's tracing: where the page's main thread spends a step."""
+        self.browser.start_tracing(page=self.page, path=str(path), categories=TRACE_CATEGORIES)
+        try:
+            steps = self.run(how, n, **kwargs)
+        finally:
+            self.browser.stop_tracing()
+        return main_thread_breakdown(path, len(steps))
 
     def streamlit_errors(self) -> list[str]:
         boxes = self.page.locator("[data-testid=stException]")
@@ -711,6 +780,12 @@ def _profiled_run(results, browser, dataset, *, name: str, label: str, env: dict
             if steps:
                 keys = _summary(driver.run("key", steps, timeout_ms=120_000))
                 clicks = _summary(driver.run("click", steps, timeout_ms=120_000))
+                traces = {
+                    how: driver.traced(
+                        how, TRACED_STEPS, OUT / f"trace-{name}-{how}.json", timeout_ms=120_000
+                    )  # fmt: skip
+                    for how in ("click", "key")
+                }
             profile.on()
             driver.run("key", PROFILE_STEPS, timeout_ms=120_000)
             driver.run("click", PROFILE_STEPS, timeout_ms=120_000)
@@ -735,6 +810,10 @@ def _profiled_run(results, browser, dataset, *, name: str, label: str, env: dict
     if steps:
         for how, summary_ in (("Next change", clicks), ("ArrowRight", keys)):
             note = frame_note(f"{label}, {how}", summary_)
+            if note:
+                results.notes.append(note)
+        for how, what in (("click", "Next change"), ("key", "ArrowRight")):
+            note = trace_note(label, what, traces.get(how, {}))
             if note:
                 results.notes.append(note)
     if errors:

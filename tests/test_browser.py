@@ -229,6 +229,16 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
         return n;
     }""")
     assert borders_painted > 2000  # country outlines drawn without any tiles
+    # Front lines: red over their white casing, not hidden under it.
+    fronts_red = frame.evaluate("""() => {
+        const c = document.querySelector('.leaflet-fronts-pane canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4)
+            if (d[i + 3] > 200 && d[i] > 200 && d[i + 1] < 60 && d[i + 2] < 60) n++;
+        return n;
+    }""")
+    assert fronts_red > 300, fronts_red
     towns = frame.evaluate(TOWNS_JS)
     assert len(towns) == 66
     assert towns["palmyra"][0] == "#d7301f"  # held by the government
@@ -276,6 +286,23 @@ def test_moving_the_date_updates_the_map_in_place(server, page):
     assert center["lat"] == pytest.approx(35.3, abs=0.01)
     assert center["lng"] == pytest.approx(40.1, abs=0.01)
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-zoomed-2016-04-04.png"))
+    assert page.errors == []
+
+
+def test_hiding_and_showing_layers_keeps_the_frame(server, page):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    frame.evaluate("() => { window.__frontline_mark = 1; }")
+    towns = page.locator("[data-testid=stSidebar]").get_by_text("Towns", exact=True)
+    towns.click()  # hide them: the towns' canvas leaves the map
+    frame.wait_for_function(N_TOWNS_IS, arg=0)
+    assert frame.locator(".leaflet-towns-pane canvas").count() == 0
+    assert frame.locator(".leaflet-territories-pane canvas").count() == 1
+    towns.click()  # and back, from the layers the frame kept
+    frame.wait_for_function(N_TOWNS_IS, arg=66)
+    assert frame.locator(".leaflet-towns-pane canvas").count() == 1
+    assert frame.evaluate("() => window.__frontline_mark") == 1
     assert page.errors == []
 
 

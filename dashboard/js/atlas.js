@@ -170,20 +170,44 @@ window.__fa = (function () {
     }
   });
 
+  var MAX_CASED_VERTICES = 20000;
+
+  function vertices(collection) {
+    var n = 0;
+    collection.features.forEach(function (f) {
+      var g = f.geometry;
+      if (g.type === 'LineString') { n += g.coordinates.length; }
+      if (g.type === 'MultiLineString') {
+        g.coordinates.forEach(function (line) { n += line.length; });
+      }
+    });
+    return n;
+  }
+
   function build(id, data) {
     var t = data.towns, colors = data.colors, n = t.id.length, i;
     var out = {id: id, data: data, index: {}};
+    // smoothFactor: Leaflet simplifies each path to this many screen pixels
+    // before drawing; above its default of 1, thousands of small cells draw
+    // (and rasterise) much faster, with no visible change at the zoom used.
     out.territories = L.geoJSON(data.territories, {
-      pane: 'territories', interactive: false,
+      pane: 'territories', interactive: false, smoothFactor: 2,
       style: function (f) { return f.properties.style; }
     });
-    // A white casing under the red line keeps it apart from red territory.
-    out.fronts = L.layerGroup([
-      L.geoJSON(data.fronts, {pane: 'fronts', interactive: false, style: {
-        color: '#ffffff', weight: 6.5, opacity: 0.9, lineCap: 'round'}}),
-      L.geoJSON(data.fronts, {pane: 'fronts', interactive: false, style: {
-        color: data.front_color, weight: 3.5, opacity: 1, lineCap: 'round'}})
-    ]);
+    // A white casing under the red line keeps it apart from red territory;
+    // not for a dense web of fronts (thousands of towns of mixed holders),
+    // where it would whiten the map and double the drawing.
+    // Created in drawing order: a layer group adds its layers to the map
+    // (and the canvas draws them) in the order they were made.
+    var fronts = [];
+    if (vertices(data.fronts) <= MAX_CASED_VERTICES) {
+      fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false,
+        smoothFactor: 2, style: {color: '#ffffff', weight: 6.5, opacity: 0.9,
+                                 lineCap: 'round'}}));
+    }
+    fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false, smoothFactor: 2,
+      style: {color: data.front_color, weight: 3.5, opacity: 1, lineCap: 'round'}}));
+    out.fronts = L.layerGroup(fronts);
     var labels = [];
     for (i = 0; i < n; i++) {
       out.index[t.id[i]] = i;
