@@ -596,9 +596,10 @@ def _script_json(value) -> str:
 def epoch_data(payload: dict) -> str:
     """Return the browser's data for one epoch: compact JSON, safe inside a script.
 
-    Towns go as columns (one list per field, colours as indexes into
-    ``colors``) rather than one object each: a third of the size, and the
-    frame builds one canvas circle per town from them. Names and holders are
+    Towns go as columns (one list per field; colours as indexes into
+    ``colors``, holders as indexes into ``towns.holders``) rather than one
+    object each: a fraction of the size, and the frame draws all of them on
+    one canvas from these arrays. Names and holders are
     plain text, shown by the frame as text.
 
     Parameters
@@ -612,6 +613,7 @@ def epoch_data(payload: dict) -> str:
     """
     towns = payload["towns"]
     colors: dict[str, int] = {}
+    holders: dict[str, int] = {}
 
     def color(value: str) -> int:
         return colors.setdefault(value, len(colors))
@@ -625,8 +627,11 @@ def epoch_data(payload: dict) -> str:
         "fill": [color(t["fill"]) for t in towns],
         "ring": [color(t["ring"]) for t in towns],
         "flags": [int(t["key"]) | (2 * int(t["contested"])) for t in towns],
-        "holder": [t["holder"] for t in towns],
+        # Few distinct holders ("... since <date>") for many towns: sent once each.
+        "holder": [holders.setdefault(t["holder"], len(holders)) for t in towns],
+        "holders": None,
     }
+    columns["holders"] = list(holders)
     return _script_json(
         {
             "territories": payload["territories"],

@@ -34,7 +34,7 @@ window.__fa = (function () {
       box.appendChild(ar);
     }
     box.appendChild(element('br'));
-    box.appendChild(document.createTextNode(t.holder[i]));
+    box.appendChild(document.createTextNode(t.holders[t.holder[i]]));
     box.appendChild(element('div', 'fa-hint', 'Click for its history and sources'));
     return box;
   }
