@@ -709,11 +709,13 @@ def date_script(
             "dashArray": "5 3",
         },
     }
-    # The data sits in a function so that the frame parses it only for a new epoch.
+    # The data sits in a function so that the frame parses it only for a new
+    # epoch, as a JSON string: JSON.parse reads it several times faster than
+    # the JavaScript parser reads the same object as a literal.
     return (
         "var feature_group_feature_group_0 = L.layerGroup();\n"
         f"window.__fa.draw(map_div, feature_group_feature_group_0, {_script_json(epoch)}, "
-        f"function () {{ return {data}; }}, {_script_json(options)});\n"
+        f"function () {{ return JSON.parse({_script_json(data)}); }}, {_script_json(options)});\n"
         "map_div.addLayer(feature_group_feature_group_0);\n"
         # streamlit-folium has already removed the previous groups from the map.
         "window.feature_group = [feature_group_feature_group_0];\n"
