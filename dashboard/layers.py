@@ -136,14 +136,32 @@ def _round(geometry):
     return shapely.transform(geometry, lambda c: np.round(c, _DIGITS))
 
 
-def _feature(geometry, properties: dict) -> dict:
+def _feature(geometry, properties: dict, *, raw: bool = False) -> dict:
+    """A GeoJSON Feature; with ``raw``, its geometry stays the GeoJSON text GEOS wrote.
+
+    GEOS writes the GeoJSON (shortest decimals) far quicker than shapely's
+    ``mapping()`` builds it in Python; raw text also skips parsing it here
+    only to print it again for the browser (see :func:`epoch_data`).
+    """
+    text = shapely.to_geojson(_round(geometry))
     return {
         "type": "Feature",
         "properties": properties,
-        # GEOS writes the GeoJSON (shortest decimals); json.loads is far
-        # quicker than shapely's mapping() for thousands of vertices.
-        "geometry": json.loads(shapely.to_geojson(_round(geometry))),
+        "geometry": text if raw else json.loads(text),
     }
+
+
+def _collection_json(collection: dict) -> str:
+    """JSON of a FeatureCollection whose geometries are GeoJSON text (``raw``)."""
+    features = ",".join(
+        '{"type":"Feature","properties":'
+        + json.dumps(f["properties"], ensure_ascii=False, separators=(",", ":"))
+        + ',"geometry":'
+        + f["geometry"]
+        + "}"
+        for f in collection["features"]
+    )
+    return '{"type":"FeatureCollection","features":[' + features + "]}"
 
 
 def _collection(features: list[dict]) -> dict:
@@ -185,6 +203,7 @@ def _territory_features(scene: Scene) -> list[dict]:
                     "contested_by": row.contested_by if contested else None,
                     "style": style,
                 },
+                raw=True,
             )
         )
     return features
@@ -192,7 +211,7 @@ def _territory_features(scene: Scene) -> list[dict]:
 
 def _front_features(scene: Scene) -> list[dict]:
     return [
-        _feature(row.geometry, {"factions": [row.faction_a, row.faction_b]})
+        _feature(row.geometry, {"factions": [row.faction_a, row.faction_b]}, raw=True)
         for row in scene.front_lines.itertuples()
         if row.geometry is not None and not row.geometry.is_empty
     ]
@@ -212,7 +231,8 @@ def scene_payload(scene: Scene) -> dict:
     Returns
     -------
     dict
-        ``territories`` and ``fronts`` (GeoJSON FeatureCollections in lon/lat),
+        ``territories`` and ``fronts`` (GeoJSON FeatureCollections in lon/lat;
+        each geometry is GeoJSON text, passed on to the browser as it is),
         ``towns`` (list of dicts with ``id``, names, ``lat``, ``lon``,
         colours and ``holder``, plain text: the browser shows it as text) and
         ``legend``.
@@ -581,7 +601,13 @@ def legend_html(entries: list[dict], *, title: str, shown: set[str]) -> str:
 
 def _script_json(value) -> str:
     """JSON that is also safe inside a script: no ``<``, ``>``, ``&`` or line separators."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _script_safe(
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    )
+
+
+def _script_safe(text: str) -> str:
+    """JSON text with ``<``, ``>``, ``&`` and line separators escaped, for a script."""
     for raw, escaped in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -632,15 +658,15 @@ def epoch_data(payload: dict) -> str:
         "holders": None,
     }
     columns["holders"] = list(holders)
-    return _script_json(
-        {
-            "territories": payload["territories"],
-            "fronts": payload["fronts"],
-            "front_color": FRONT_COLOR,
-            "towns": columns,
-            "colors": list(colors),
-        }
+    rest = _script_json({"front_color": FRONT_COLOR, "towns": columns, "colors": list(colors)})
+    geometry = _script_safe(
+        '{"territories":'
+        + _collection_json(payload["territories"])
+        + ',"fronts":'
+        + _collection_json(payload["fronts"])
+        + ","
     )
+    return geometry + rest[1:]
 
 
 def date_script(
