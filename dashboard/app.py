@@ -73,12 +73,9 @@ def _main_view(dataset: Dataset, key: str) -> None:
     changes = cache.change_days(dataset, key)
     advance_if_due(changes, last)
 
-    # The controls sit above the map but are filled in after it: the map's
-    # message then reaches the browser first, which draws it while the rest
-    # of the page is still on its way (see bench/RESULTS.md). The slider's
-    # value is already in the session state when a run starts.
-    controls = st.container()
-    date = min(max(ss["date"], first), last)
+    # The controls come first: a run interrupted by the next one (play, quick
+    # clicks) must have drawn the slider, or Streamlit forgets its value.
+    date = timeline_controls(changes, first, last)
     stamp = pd.Timestamp(date)
     factions = state.shown_factions()
     shown_factions = None if set(factions) == set(FACTION_CODES) else tuple(factions)
@@ -98,8 +95,6 @@ def _main_view(dataset: Dataset, key: str) -> None:
             selected=ss.get("place"),
             shown=state.shown_layers(),
         )
-        with controls:
-            timeline_controls(changes, first, last)
         if clicked is not None and clicked != ss.get("place"):
             state.select_place(clicked)
             ss["search_outcome"] = None

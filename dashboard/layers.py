@@ -715,7 +715,10 @@ def date_script(
     """
     options = {
         "date": date,
-        "legend": legend_html(payload["legend"], title=title, shown=shown),
+        # The legend without its title, which changes every step and goes as
+        # text: the frame then rebuilds the legend only when its rows change.
+        "legend": legend_html(payload["legend"], title="", shown=shown),
+        "title": title,
         "shown": [k for k in LAYERS if k in shown],
         "recent": sorted(recent_ids),
         "selected": selected,

@@ -420,9 +420,13 @@ def upload(page: Page, tmp_path: Path, files: dict[str, str | bytes], *, mode: s
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
         paths.append(path)
     inputs = page.locator(UPLOAD_INPUT)
-    inputs.nth(0).set_input_files(str(paths[0]))
-    if len(paths) > 1:
-        inputs.nth(1).set_input_files(str(paths[1]))
+    sidebar = page.locator("[data-testid=stSidebar]")
+    # One file at a time, each waited for: a rerun that the first upload
+    # causes can otherwise drop the second file (seen on a loaded machine).
+    for i, path in enumerate(paths[:2]):
+        inputs.nth(i).set_input_files(str(path))
+        sidebar.get_by_text(path.name, exact=True).first.wait_for()
+    wait_idle(page)
     if mode == "replace":
         page.get_by_text("instead of the built-in data").click()
     button = page.get_by_role("button", name="Check and load")

@@ -215,8 +215,8 @@ def test_hostile_strings_are_escaped_on_the_map(evil):
     payload = layers.scene_payload(build_scene(evil, "2016-03-27"))
     script = script_for(payload, title=f"Control {EVIL}", selected="palmyra")
     assert "<img" not in script and "<script" not in script and "</" not in script
-    # The legend's HTML is escaped once for HTML, then made safe for a script.
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in script
+    # The title goes as text (the frame sets textContent), JSON-escaped for the script.
+    assert '"title":"Control \\u003cimg src=x onerror=alert(1)\\u003e"' in script
     # Names and holders are plain text (the frame shows them with textContent),
     # and JSON-escaped for the script.
     palmyra = next(t for t in payload["towns"] if t["id"] == "palmyra")

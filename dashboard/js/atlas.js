@@ -208,10 +208,11 @@ window.__fa = (function () {
     fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false, smoothFactor: 2,
       style: {color: data.front_color, weight: 3.5, opacity: 1, lineCap: 'round'}}));
     out.fronts = L.layerGroup(fronts);
-    var labels = [];
+    var labels = [], labelKey = '';
     for (i = 0; i < n; i++) {
       out.index[t.id[i]] = i;
       if ((t.flags[i] & 1) === 1) {
+        labelKey += t.id[i] + '|' + t.name[i] + '|' + t.lat[i] + '|' + t.lon[i] + '\n';
         var label = element('span', null, t.name[i]);
         labels.push(L.marker([t.lat[i], t.lon[i]], {
           pane: 'labels', interactive: false, keyboard: false,
@@ -222,6 +223,7 @@ window.__fa = (function () {
     }
     out.towns = new Towns(t, colors);
     out.labels = L.layerGroup(labels);
+    out.labelKey = labelKey;
     return out;
   }
 
@@ -236,7 +238,7 @@ window.__fa = (function () {
     return group;
   }
 
-  function showLegend(map, html) {
+  function showLegend(map, html, title) {
     if (!legend) {
       legend = L.control({position: 'bottomright'});
       legend.onAdd = function () {
@@ -256,8 +258,10 @@ window.__fa = (function () {
     if (div.__faHtml !== html) {
       div.innerHTML = html;  // escaped by dashboard.layers.legend_html
       div.__faHtml = html;
+      collapse(div, !!window.__faLegendCollapsed);
     }
-    collapse(div, !!window.__faLegendCollapsed);
+    var head = div.querySelector('.fa-title');
+    if (head.textContent !== title) { head.textContent = title; }
   }
 
   function collapse(div, collapsed) {
@@ -288,20 +292,25 @@ window.__fa = (function () {
     var t0 = performance.now(), stats = {epoch: id, parse: 0, build: 0};
     if (!kept || kept.id !== id) {
       if (tip) { map.closeTooltip(tip); }
-      if (kept) { PARTS.forEach(function (k) { place(map, kept[k], false); }); }
-      var t1 = performance.now(), parsed = data();
-      stats.remove = t1 - t0;
+      var old = kept, t1 = performance.now(), parsed = data();
       stats.parse = performance.now() - t1;
       t1 = performance.now();
       kept = build(id, parsed);
       stats.build = performance.now() - t1;
+      t1 = performance.now();
+      if (old) {
+        // The key places' labels are the same in most epochs: keep their markers.
+        if (old.labelKey === kept.labelKey) { kept.labels = old.labels; }
+        PARTS.forEach(function (k) { if (old[k] !== kept[k]) { place(map, old[k], false); } });
+      }
+      stats.remove = performance.now() - t1;
     }
     var t2 = performance.now();
     PARTS.forEach(function (k) { place(map, kept[k], !!shown[k]); });
     stats.add = performance.now() - t2;
     if (shown.recent && o.recent.length) { group.addLayer(halos(o.recent, o.recent_style)); }
     if (o.selected !== null) { group.addLayer(halos([o.selected], o.selected_style)); }
-    showLegend(map, o.legend);
+    showLegend(map, o.legend, o.title);
     stats.total = performance.now() - t0;
     window.__frontlineDate = o.date;  // for tests and benchmarks: the date drawn
     window.__faStats = stats;  // milliseconds, for the benchmarks
