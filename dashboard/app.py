@@ -15,7 +15,7 @@ from geodata.timeline import control_at
 
 from . import cache, charts, panels, state
 from .export_panel import export_panel
-from .layers import LAYERS
+from .layers import LAYERS, date_script
 from .mapview import show_map
 from .safe import md
 from .search import search_box
@@ -84,17 +84,17 @@ def _main_view(dataset: Dataset, key: str) -> None:
 
     map_col, side_col = st.columns([2, 1], gap="medium")
     with map_col:
-        clicked = show_map(
+        script = date_script(
             layers.payload,
             epoch=layers.id,
             data=layers.data,
             date=stamp.strftime("%Y-%m-%d"),
-            extent=cache.theatre_extent(),
             title=f"Control of towns, {format_date(stamp)}",
             recent_ids=recent,
             selected=ss.get("place"),
             shown=state.shown_layers(),
         )
+        clicked = show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent())
         if clicked is not None and clicked != ss.get("place"):
             state.select_place(clicked)
             ss["search_outcome"] = None

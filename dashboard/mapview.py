@@ -25,7 +25,7 @@ import streamlit as st
 import streamlit_folium
 
 from .assets import BASE_DATA_URL, LEAFLET_CSS_URL, LEAFLET_JS_URL
-from .layers import base_map, date_script
+from .layers import base_map
 
 __all__ = ["MAP_KEY", "MAP_HEIGHT", "nearest_town", "show_map"]
 
@@ -157,34 +157,19 @@ def _show(extent, script: str, *, returned: list[str], center, zoom) -> dict | N
     )
 
 
-def show_map(
-    payload: dict,
-    *,
-    epoch: str,
-    data: str,
-    date: str,
-    extent: tuple[float, float, float, float],
-    title: str,
-    recent_ids: frozenset[str],
-    selected: str | None,
-    shown: set[str],
-) -> str | None:
+def show_map(script: str, *, towns: list[dict], extent: tuple[float, float, float, float]):
     """Draw the map; return the id of a town the user just clicked, if any.
 
-    ``payload``, ``epoch`` and ``data`` are one epoch's layers (see
-    :func:`dashboard.layers.date_script`); ``date`` is ``YYYY-MM-DD``.
+    Parameters
+    ----------
+    script : str
+        The date's script (:func:`dashboard.layers.date_script`).
+    towns : list of dict
+        The epoch's towns (``payload["towns"]``), to name the one clicked.
+    extent : tuple
+        ``(west, south, east, north)``: the base map's first view.
     """
     view = st.session_state.get("map_view") or {}
-    script = date_script(
-        payload,
-        epoch=epoch,
-        data=data,
-        title=title,
-        date=date,
-        recent_ids=recent_ids,
-        selected=selected,
-        shown=shown,
-    )
     # "bounds": the export panel can draw the view the user is looking at.
     output = _show(
         extent,
@@ -206,4 +191,4 @@ def show_map(
     if not click or click == st.session_state.get("_last_click"):
         return None
     st.session_state["_last_click"] = click
-    return nearest_town(payload["towns"], click["lat"], click["lng"])
+    return nearest_town(towns, click["lat"], click["lng"])

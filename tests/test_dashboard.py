@@ -443,17 +443,8 @@ def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
     data = epoch_data(payload)
 
     def step(title):
-        mapview.show_map(
-            payload,
-            epoch="e1",
-            data=data,
-            date="2016-03-27",
-            extent=(34.5, 28.5, 49.0, 38.0),
-            title=title,
-            recent_ids=frozenset(),
-            selected=None,
-            shown=set(layers.LAYERS),
-        )
+        script = layers.date_script(payload, epoch="e1", data=data, title=title)
+        mapview.show_map(script, towns=payload["towns"], extent=(34.5, 28.5, 49.0, 38.0))
 
     for _ in range(5):
         step("Control of towns, 27 March 2016")
