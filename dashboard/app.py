@@ -80,7 +80,7 @@ def _main_view(dataset: Dataset, key: str) -> None:
     factions = state.shown_factions()
     shown_factions = None if set(factions) == set(FACTION_CODES) else tuple(factions)
     layers = cache.epoch_payload(dataset, key, cache.epoch_key(dataset, stamp), shown_factions)
-    recent = cache.recent_place_ids(dataset, key, stamp.strftime("%Y-%m-%d"))
+    recent = cache.recent_place_ids(dataset, stamp)
 
     map_col, side_col = st.columns([2, 1], gap="medium")
     with map_col:

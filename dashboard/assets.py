@@ -117,17 +117,16 @@ def ensure_base_data(app_dir: str | Path) -> Path:
     pathlib.Path
         The file.
     """
-    from .layers import base_data  # geopandas: not needed to copy Leaflet
+    from geodata.exporters import write_atomic  # geopandas: not needed to copy Leaflet
+
+    from .layers import base_data
 
     target = Path(app_dir) / "static" / "atlas" / "base.json"
     content = base_data().encode("utf-8")
     if target.is_file() and target.read_bytes() == content:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(content)
-    tmp.replace(target)
-    return target
+    return write_atomic(target, content)
 
 
 if __name__ == "__main__":

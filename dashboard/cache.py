@@ -27,7 +27,7 @@ from geodata.timeline import change_dates, epoch_of, places_changed_between
 
 from . import charts, panels
 from .assets import ensure_base_data, ensure_leaflet_static
-from .layers import epoch_data, scene_payload
+from .layers import epoch_data, parse_expression, scene_payload
 
 __all__ = [
     "builtin_dataset",
@@ -87,7 +87,8 @@ def theatre_extent() -> tuple[float, float, float, float]:
 @dataclass(frozen=True)
 class EpochLayers:
     """One epoch's map layers: ``payload`` (:func:`dashboard.layers.scene_payload`),
-    ``data`` (its :func:`dashboard.layers.epoch_data` for the browser) and ``id``,
+    ``data`` (its :func:`dashboard.layers.epoch_data`, as the script expression
+    :func:`dashboard.layers.parse_expression` makes for the browser) and ``id``,
     which names them in the map frame. Shared read-only between runs."""
 
     id: str
@@ -122,7 +123,7 @@ def epoch_payload(
     )
     payload = scene_payload(scene)
     name = f"{key}/{epoch}/{','.join(factions) if factions is not None else '*'}"
-    return EpochLayers(id=name, payload=payload, data=epoch_data(payload))
+    return EpochLayers(id=name, payload=payload, data=parse_expression(epoch_data(payload)))
 
 
 # One background worker computes the epochs next to the one shown, so that
@@ -187,14 +188,14 @@ def epoch_key(dataset: Dataset, date) -> str:
     return epoch_of(dataset, date).strftime("%Y-%m-%d")
 
 
-def recent_place_ids(_dataset: Dataset, key: str, date: str, days: int = RECENT_DAYS):
+def recent_place_ids(dataset: Dataset, date, days: int = RECENT_DAYS) -> frozenset[str]:
     """Places with an event in the ``days`` before ``date`` (inclusive), as in a Scene.
 
     Not cached: a binary search in the dataset's sorted dates costs less than
-    a cache lookup (``key`` is kept for a uniform signature).
+    a cache lookup.
     """
     end = pd.Timestamp(date)
-    return places_changed_between(_dataset, end - pd.Timedelta(days=days), end)
+    return places_changed_between(dataset, end - pd.Timedelta(days=days), end)
 
 
 @st.cache_data(show_spinner=False)

@@ -64,6 +64,7 @@ __all__ = [
     "scene_payload",
     "base_map",
     "epoch_data",
+    "parse_expression",
     "date_script",
     "legend_html",
 ]
@@ -601,13 +602,7 @@ def legend_html(entries: list[dict], *, title: str, shown: set[str]) -> str:
 
 def _script_json(value) -> str:
     """JSON that is also safe inside a script: no ``<``, ``>``, ``&`` or line separators."""
-    return _script_safe(
-        json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    )
-
-
-def _script_safe(text: str) -> str:
-    """JSON text with ``<``, ``>``, ``&`` and line separators escaped, for a script."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for raw, escaped in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -620,7 +615,7 @@ def _script_safe(text: str) -> str:
 
 
 def epoch_data(payload: dict) -> str:
-    """Return the browser's data for one epoch: compact JSON, safe inside a script.
+    """Return the browser's data for one epoch, as compact JSON text.
 
     Towns go as columns (one list per field; colours as indexes into
     ``colors``, holders as indexes into ``towns.holders``) rather than one
@@ -658,15 +653,31 @@ def epoch_data(payload: dict) -> str:
         "holders": None,
     }
     columns["holders"] = list(holders)
-    rest = _script_json({"front_color": FRONT_COLOR, "towns": columns, "colors": list(colors)})
-    geometry = _script_safe(
+    rest = json.dumps(
+        {"front_color": FRONT_COLOR, "towns": columns, "colors": list(colors)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+    )
+    return (
         '{"territories":'
         + _collection_json(payload["territories"])
         + ',"fronts":'
         + _collection_json(payload["fronts"])
         + ","
+        + rest[1:]
     )
-    return geometry + rest[1:]
+
+
+def parse_expression(data: str) -> str:
+    """Return a script expression that yields the JSON text ``data``: ``JSON.parse("...")``.
+
+    Made once per epoch (see :class:`dashboard.cache.EpochLayers`), not per
+    step: at 10,000 towns the quoting alone takes milliseconds. JSON.parse
+    reads a string several times faster than the JavaScript parser reads the
+    same object as a literal.
+    """
+    return f"JSON.parse({_script_json(data)})"
 
 
 def date_script(
@@ -696,7 +707,7 @@ def date_script(
     epoch : str
         Identifies the epoch's data (epoch start, factions shown, dataset).
     data : str
-        :func:`epoch_data` of ``payload``.
+        :func:`parse_expression` of the :func:`epoch_data` of ``payload``.
     title : str
         Legend title (carries the date).
     date : str
@@ -738,13 +749,11 @@ def date_script(
             "dashArray": "5 3",
         },
     }
-    # The data sits in a function so that the frame parses it only for a new
-    # epoch, as a JSON string: JSON.parse reads it several times faster than
-    # the JavaScript parser reads the same object as a literal.
+    # The data sits in a function so that the frame parses it only for a new epoch.
     return (
         "var feature_group_feature_group_0 = L.layerGroup();\n"
         f"window.__fa.draw(map_div, feature_group_feature_group_0, {_script_json(epoch)}, "
-        f"function () {{ return JSON.parse({_script_json(data)}); }}, {_script_json(options)});\n"
+        f"function () {{ return {data}; }}, {_script_json(options)});\n"
         "map_div.addLayer(feature_group_feature_group_0);\n"
         # streamlit-folium has already removed the previous groups from the map.
         "window.feature_group = [feature_group_feature_group_0];\n"

@@ -68,6 +68,14 @@ def _codes(text: str, valid, normalize=lambda v: v) -> tuple[list[str], list[str
     return list(dict.fromkeys(good)), bad
 
 
+def _asked_date(text: str) -> dt.date | None:
+    """The date a ``date`` query parameter asks for, or None when it is not one."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
 def parse_view(params: dict, dataset: Dataset) -> tuple[dict, list[str]]:
     """Turn query parameters into a view, with a message for each value ignored.
 
@@ -88,9 +96,8 @@ def parse_view(params: dict, dataset: Dataset) -> tuple[dict, list[str]]:
     view = {"date": default, "place": None, "factions": list(FACTION_CODES), "layers": list(LAYERS)}
     problems = []
     if params.get("date"):
-        try:
-            date = dt.date.fromisoformat(params["date"].strip())
-        except ValueError:
+        date = _asked_date(params["date"])
+        if date is None:
             problems.append(f"date {params['date']!r} ignored: expected YYYY-MM-DD")
         else:
             if not first <= date <= last:
@@ -143,8 +150,9 @@ def init_state(dataset: Dataset, key: str) -> None:
     if wanted and params.get("date") == shown:
         params["date"] = wanted
     view, problems = parse_view(params, dataset)
-    if params.get("date") and params["date"].strip() != view["date"].isoformat():
-        ss["_clamped_date"] = (params["date"].strip(), view["date"].isoformat())
+    asked = _asked_date(params["date"]) if params.get("date") else None
+    if asked is not None and asked != view["date"]:
+        ss["_clamped_date"] = (params["date"], view["date"].isoformat())
     else:
         ss.pop("_clamped_date", None)
     ss["_view_of"] = key

@@ -240,3 +240,16 @@ def test_a_date_clamped_by_provisional_data_comes_back_with_the_full_data():
     at.run()
     assert not at.exception
     assert slider_date(at) == dt.date(2014, 6, 1)  # what the link asked for
+
+
+def test_a_bad_date_in_the_link_is_reported_once_not_again_with_new_data():
+    from geodata.upload import read_upload
+
+    at = run_app(date="abc")
+    assert any("abc&#39; ignored" in w.value for w in at.warning)  # escaped Markdown
+    header = b"place,date,kind,to_faction,source_title,source_url\n"
+    row = b"Palmyra,2012-01-01,initial,SYGOV,Palmyra,https://en.wikipedia.org/wiki/Palmyra\n"
+    at.session_state["dataset"] = read_upload(header + row, filename="a.csv").dataset
+    at.run()
+    assert not at.exception
+    assert not any("abc" in w.value for w in at.warning)

@@ -114,9 +114,8 @@ def base_script(extent=EXTENT):
 
 def script_for(payload, **options):
     options.setdefault("title", "t")
-    return layers.date_script(
-        payload, epoch="e1", data=layers.epoch_data(payload), date="2016-03-27", **options
-    )
+    data = layers.parse_expression(layers.epoch_data(payload))
+    return layers.date_script(payload, epoch="e1", data=data, date="2016-03-27", **options)
 
 
 def test_payload_has_every_town_and_its_state(payload, builtin):
@@ -430,7 +429,7 @@ def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
     import streamlit as st
 
     from dashboard import mapview
-    from dashboard.layers import epoch_data, scene_payload
+    from dashboard.layers import epoch_data, parse_expression, scene_payload
     from geodata import load_builtin
     from geodata.scene import build_scene
 
@@ -440,7 +439,7 @@ def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
     monkeypatch.setattr(st, "session_state", state)
     monkeypatch.setattr(mapview.streamlit_folium, "_component_func", lambda **k: sent.append(k))
     payload = scene_payload(build_scene(load_builtin(), "2016-03-27"))
-    data = epoch_data(payload)
+    data = parse_expression(epoch_data(payload))
 
     def step(title):
         script = layers.date_script(payload, epoch="e1", data=data, title=title)

@@ -184,7 +184,9 @@ window.__fa = (function () {
     return n;
   }
 
-  function build(id, data) {
+  // The layers of a new epoch; the key places' labels of ``old`` (the last
+  // epoch) are kept when they are the same, as in most epochs.
+  function build(id, data, old) {
     var t = data.towns, colors = data.colors, n = t.id.length, i;
     var out = {id: id, data: data, index: {}};
     // smoothFactor: Leaflet simplifies each path to this many screen pixels
@@ -208,22 +210,24 @@ window.__fa = (function () {
     fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false, smoothFactor: 2,
       style: {color: data.front_color, weight: 3.5, opacity: 1, lineCap: 'round'}}));
     out.fronts = L.layerGroup(fronts);
-    var labels = [], labelKey = '';
+    var keyTowns = [];
+    out.labelKey = '';
     for (i = 0; i < n; i++) {
       out.index[t.id[i]] = i;
       if ((t.flags[i] & 1) === 1) {
-        labelKey += t.id[i] + '|' + t.name[i] + '|' + t.lat[i] + '|' + t.lon[i] + '\n';
-        var label = element('span', null, t.name[i]);
-        labels.push(L.marker([t.lat[i], t.lon[i]], {
-          pane: 'labels', interactive: false, keyboard: false,
-          icon: L.divIcon({className: 'fa-label', html: label, iconSize: null,
-                           iconAnchor: [-9, 9]})
-        }));
+        keyTowns.push(i);
+        out.labelKey += t.id[i] + '|' + t.name[i] + '|' + t.lat[i] + '|' + t.lon[i] + '\n';
       }
     }
     out.towns = new Towns(t, colors);
-    out.labels = L.layerGroup(labels);
-    out.labelKey = labelKey;
+    out.labels = old && old.labelKey === out.labelKey ? old.labels : L.layerGroup(
+      keyTowns.map(function (k) {
+        return L.marker([t.lat[k], t.lon[k]], {
+          pane: 'labels', interactive: false, keyboard: false,
+          icon: L.divIcon({className: 'fa-label', html: element('span', null, t.name[k]),
+                           iconSize: null, iconAnchor: [-9, 9]})
+        });
+      }));
     return out;
   }
 
@@ -295,12 +299,10 @@ window.__fa = (function () {
       var old = kept, t1 = performance.now(), parsed = data();
       stats.parse = performance.now() - t1;
       t1 = performance.now();
-      kept = build(id, parsed);
+      kept = build(id, parsed, old);
       stats.build = performance.now() - t1;
       t1 = performance.now();
       if (old) {
-        // The key places' labels are the same in most epochs: keep their markers.
-        if (old.labelKey === kept.labelKey) { kept.labels = old.labels; }
         PARTS.forEach(function (k) { if (old[k] !== kept[k]) { place(map, old[k], false); } });
       }
       stats.remove = performance.now() - t1;
