@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Faction", "FACTIONS", "FACTION_CODES", "faction_color", "normalize_faction"]
+__all__ = [
+    "Faction",
+    "FACTIONS",
+    "FACTION_CODES",
+    "UNKNOWN",
+    "faction_color",
+    "normalize_faction",
+]
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,12 @@ FACTIONS: dict[str, Faction] = {
 
 FACTION_CODES: tuple[str, ...] = tuple(FACTIONS)
 
+#: The holder code for a period when no source says who held a place. Data
+#: files may write it as the ``to_faction`` of an ``initial`` row or a
+#: ``capture`` (and so as the ``from_faction`` of the capture that ends the
+#: period). It is not a faction: the map shows such a place as *unknown*.
+UNKNOWN = "UNKNOWN"
+
 # Names people write in data files, mapped to codes (compared after _key()).
 _SYNONYMS = {
     "syrian government": "SYGOV",
@@ -161,7 +174,7 @@ def normalize_faction(value: object) -> str:
     Returns
     -------
     str
-        One of :data:`FACTION_CODES`.
+        One of :data:`FACTION_CODES`, or :data:`UNKNOWN` for ``"unknown"``.
 
     Raises
     ------
@@ -174,6 +187,8 @@ def normalize_faction(value: object) -> str:
     'ISIS'
     """
     text = "" if value is None else str(value).strip()
+    if text.upper() in (UNKNOWN, "UNKNOWN HOLDER", "?"):
+        return UNKNOWN
     if text.upper() in FACTIONS:
         return text.upper()
     key = _key(text)

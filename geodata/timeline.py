@@ -16,6 +16,7 @@ import pandas as pd
 
 from .dataset import Dataset
 from .events import CONTROL_KINDS, TIMELINE_END, TIMELINE_START
+from .factions import UNKNOWN
 
 __all__ = [
     "control_at",
@@ -194,7 +195,10 @@ def control_table(dataset: Dataset, date) -> pd.DataFrame:
         since_day = np.where(later, start, since_day)
         precision = np.where(later, ix.contest_precision[tsafe], precision)
         event = np.where(later, ix.contest_event[tsafe], event)
-    status = np.where(~has, "unknown", np.where(contested, "contested", "held"))
+    # An explicit period of unknown holder (the UNKNOWN code) reads like no data.
+    unknown = ~has | (controller == UNKNOWN)
+    controller = np.where(unknown, None, controller)
+    status = np.where(unknown, "unknown", np.where(contested, "contested", "held"))
     since = np.where(has, since_day, np.iinfo(np.int64).min).astype("datetime64[D]")
     columns = {
         "id": ix.place_ids,

@@ -25,7 +25,7 @@ from .events import (
     TIMELINE_END,
     TIMELINE_START,
 )
-from .factions import FACTION_CODES, normalize_faction
+from .factions import FACTION_CODES, UNKNOWN, normalize_faction
 
 __all__ = ["Problem", "validate_places", "validate_events", "parse_date", "errors_only"]
 
@@ -352,6 +352,10 @@ def validate_events(
         from_faction = _check_faction(add, row, "from_faction", required=kind != "initial")
         if kind == "initial" and from_faction:
             add("from_faction", "an initial event has no from_faction (it sets the first holder)")
+        if kind in ("contest", "milestone") and UNKNOWN in (from_faction, to_faction):
+            column = "to_faction" if to_faction == UNKNOWN else "from_faction"
+            add(column, f"a {kind} needs known factions: {UNKNOWN} may only start or end "
+                        "a period of unknown holder (initial or capture rows)")  # fmt: skip
         if kind in ("capture", "contest") and from_faction and from_faction == to_faction:
             add("to_faction", f"{kind} from {from_faction} to itself: expected two factions")
         certainty = _cell(row, "certainty").strip().lower()

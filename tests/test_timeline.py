@@ -159,6 +159,32 @@ def test_before_a_place_first_event_status_is_unknown():
     assert control_at(ds, "2013-06-01")["controller"].iloc[0] == "SDF"
 
 
+def test_an_explicit_unknown_period_is_shown_as_unknown():
+    """UNKNOWN as a holder: the place is unknown from that day, with the event behind it."""
+    places = places_frame(pd.DataFrame({"id": ["x"], "name": ["X"], "lat": ["35"], "lon": ["40"]}))
+    rows = [
+        ("x-1", "initial", "2012-01-01", "", "SYGOV"),
+        ("x-2", "capture", "2012-07-01", "SYGOV", "unknown"),
+        ("x-3", "capture", "2014-01-01", "UNKNOWN", "ISIS"),
+    ]
+    events = events_frame(
+        pd.DataFrame(
+            [
+                {"event_id": e, "place_id": "x", "kind": k, "date": d, "from_faction": f,
+                 "to_faction": t, "source_url": "https://example.org"}  # fmt: skip
+                for e, k, d, f, t in rows
+            ]
+        )
+    )
+    ds = Dataset(places, events)
+    state = control_at(ds, "2013-06-01").iloc[0]
+    assert state["controller"] is None
+    assert state["status"] == "unknown"
+    assert state["event_id"] == "x-2"
+    assert str(state["since"].date()) == "2012-07-01"
+    assert control_at(ds, "2014-06-01")["controller"].iloc[0] == "ISIS"
+
+
 # --- property test: vectorised state == naive replay ------------------------
 
 START = TIMELINE_START.date()

@@ -273,3 +273,22 @@ def test_forgiving_reading_bom_and_semicolons():
     assert list(table.columns) == ["place_id", "kind", "date"]
     assert table.iloc[0].to_dict() == {"place_id": "mosul", "kind": "initial", "date": "2012-01-01"}
     assert isinstance(table, pd.DataFrame)
+
+
+def test_unknown_holder_only_in_initial_and_capture_rows():
+    """UNKNOWN opens or closes a period of unknown holder; it cannot attack or hold a siege."""
+    good = pd.DataFrame(
+        [
+            {"event_id": "palmyra-1", "place_id": "palmyra", "kind": "initial",
+             "date": "2012-01-01", "to_faction": "UNKNOWN", "source_url": "https://e.org"},
+            {"event_id": "palmyra-2", "place_id": "palmyra", "kind": "capture",
+             "date": "2015-05-20", "from_faction": "unknown", "to_faction": "ISIS",
+             "source_url": "https://e.org"},
+            {"event_id": "palmyra-3", "place_id": "palmyra", "kind": "contest",
+             "date": "2016-03-09", "from_faction": "ISIS", "to_faction": "UNKNOWN",
+             "source_url": "https://e.org"},
+        ]
+    ).fillna("")  # fmt: skip
+    problems = validate_events(good, ["palmyra"], file="events.csv")
+    assert [(p.row, p.column) for p in problems] == [(4, "to_faction")]
+    assert "UNKNOWN may only start or end" in problems[0].message
