@@ -52,6 +52,7 @@ from xyzservices import TileProvider
 from geodata.borders import load_borders
 from geodata.factions import faction_color
 from geodata.scene import Scene
+from geodata.style import FRONT_COLOR, LEGEND_TEXT, UNKNOWN_COLOR, fill_opacity
 from geodata.territory import DEFAULT_MAX_REACH_KM
 
 from .describe import holder_text
@@ -126,8 +127,7 @@ BASE_LAYERS = {
     ),
 }
 
-TERRITORY_OPACITY = 0.38
-FRONT_COLOR = "#e31a1c"
+TERRITORY_OPACITY = fill_opacity("live")
 RECENT_COLOR = "#ffff00"
 SELECTED_COLOR = "#1565c0"
 _DIGITS = 4  # ~10 m: plenty for a map, and a third of the JSON
@@ -184,6 +184,7 @@ def _territory_features(scene: Scene) -> list[dict]:
         if row.geometry is None or row.geometry.is_empty:
             continue
         contested = row.status == "contested" and _notna(row.contested_by)
+        tier = getattr(row, "tier", "core")
         style = {
             "stroke": bool(contested),
             "color": faction_color(row.contested_by) if contested else row.color,
@@ -191,7 +192,7 @@ def _territory_features(scene: Scene) -> list[dict]:
             "dashArray": "7 5" if contested else None,
             "opacity": 0.95,
             "fillColor": row.color,
-            "fillOpacity": TERRITORY_OPACITY * (0.6 if contested else 1.0),
+            "fillOpacity": fill_opacity("live", tier, contested=contested),
         }
         # ~300 m: invisible at the zooms a theatre map is read at, halves the JSON.
         geometry = row.geometry.simplify(0.003, preserve_topology=True)
@@ -202,6 +203,7 @@ def _territory_features(scene: Scene) -> list[dict]:
                     "faction": row.faction,
                     "status": row.status,
                     "contested_by": row.contested_by if contested else None,
+                    "tier": tier,
                     "style": style,
                 },
                 raw=True,
@@ -212,7 +214,11 @@ def _territory_features(scene: Scene) -> list[dict]:
 
 def _front_features(scene: Scene) -> list[dict]:
     return [
-        _feature(row.geometry, {"factions": [row.faction_a, row.faction_b]}, raw=True)
+        _feature(
+            row.geometry,
+            {"factions": [row.faction_a, row.faction_b], "tier": getattr(row, "tier", "core")},
+            raw=True,
+        )
         for row in scene.front_lines.itertuples()
         if row.geometry is not None and not row.geometry.is_empty
     ]
@@ -582,10 +588,17 @@ def legend_html(entries: list[dict], *, title: str, shown: set[str]) -> str:
     if "territories" in shown:
         zone = "border:2px dashed #1a1a1a;background:rgba(215,48,31,.25)"
         symbols.append(_row(zone, "Contested area (dashes: attacker)"))
+        core = f"background:rgba(120,120,120,{fill_opacity('live')})"
+        light = f"background:rgba(120,120,120,{fill_opacity('live', 'nominal')})"
+        symbols.append(_row(core, LEGEND_TEXT["core"]))
+        symbols.append(_row(light, LEGEND_TEXT["nominal"]))
+        if "unknown" in by_kind:
+            symbols.append(_row(f"background:{UNKNOWN_COLOR}", LEGEND_TEXT["unknown"]))
     symbols.append(_row("height:2px;background:#2f2f2f", "Country border"))
     note = (
-        "<div class='fa-note'>Territories are estimates: the land nearer to a town than to "
-        f"its neighbours, up to {DEFAULT_MAX_REACH_KM:g} km.</div>"
+        "<div class='fa-note'>Territories are estimates: every km² goes to the holder of the "
+        "nearest town of its country; core land lies within a town's reach (up to "
+        f"{DEFAULT_MAX_REACH_KM:g} km, less where towns are dense).</div>"
         if "territories" in shown
         else ""
     )

@@ -36,6 +36,7 @@ from .dataset import Dataset
 from .events import format_date
 from .factions import FACTIONS, faction_color
 from .scene import Scene, build_scene
+from .style import fill_opacity
 
 __all__ = [
     "ATTRIBUTION",
@@ -184,6 +185,8 @@ def _territory_rows(scene: Scene) -> list[dict]:
             "faction_name": FACTIONS[r.faction].name if r.faction in FACTIONS else r.faction,
             "status": r.status,
             "contested_by": _text(r.contested_by),
+            "tier": getattr(r, "tier", "core"),
+            "country": getattr(r, "country", ""),
             "area_km2": float(r.area_km2),
             "color": r.color,
             "geometry": r.geometry,
@@ -197,6 +200,7 @@ def _frontline_rows(scene: Scene) -> list[dict]:
         {
             "faction_a": r.faction_a,
             "faction_b": r.faction_b,
+            "tier": getattr(r, "tier", "core"),
             "length_km": float(r.length_km),
             "geometry": r.geometry,
         }
@@ -278,6 +282,8 @@ def _frames(scene: Scene, dataset: Dataset | None):
             "faction_name",
             "status",
             "contested_by",
+            "tier",
+            "country",
             "area_km2",
             "color",
             "geometry",
@@ -285,7 +291,8 @@ def _frames(scene: Scene, dataset: Dataset | None):
     )
     terr_gdf = gpd.GeoDataFrame(terr, geometry="geometry", crs="EPSG:4326")
     fronts = pd.DataFrame(
-        _frontline_rows(scene), columns=["faction_a", "faction_b", "length_km", "geometry"]
+        _frontline_rows(scene),
+        columns=["faction_a", "faction_b", "tier", "length_km", "geometry"],
     )
     fronts_gdf = gpd.GeoDataFrame(fronts, geometry="geometry", crs="EPSG:4326")
     return places_gdf, terr_gdf, fronts_gdf
@@ -438,7 +445,14 @@ def to_kml(scene: Scene, *, dataset: Dataset | None = None) -> bytes:
         line = ET.SubElement(style, "LineStyle")
         ET.SubElement(line, "color").text = _kml_color(color)
         ET.SubElement(line, "width").text = "1"
-        ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_color(color, 0.5)
+        ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_color(
+            color, fill_opacity("html")
+        )
+        style = ET.SubElement(doc, "Style", id=_style_id("nominal", code))
+        ET.SubElement(ET.SubElement(style, "LineStyle"), "width").text = "0"
+        ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_color(
+            color, fill_opacity("html", "nominal")
+        )
     contested = scene.territories[scene.territories["status"] == "contested"]
     for r in contested.itertuples():
         style_id = _style_id("contested", r.faction, _text(r.contested_by))
@@ -482,9 +496,11 @@ def to_kml(scene: Scene, *, dataset: Dataset | None = None) -> bytes:
             name += f", contested by {_faction_name(other)}"
             style = _style_id("contested", r.faction, other)
         else:
-            style = _style_id("territory", r.faction)
-        ET.SubElement(mark, "name").text = name
-        ET.SubElement(mark, "description").text = html.escape(f"{r.area_km2:,.0f} km²")
+            tier_style = "nominal" if getattr(r, "tier", "core") == "nominal" else "territory"
+            style = _style_id(tier_style, r.faction)
+        tier = getattr(r, "tier", "core")
+        ET.SubElement(mark, "name").text = f"{name} ({tier})"
+        ET.SubElement(mark, "description").text = html.escape(f"{r.area_km2:,.0f} km², {tier}")
         ET.SubElement(mark, "styleUrl").text = "#" + style
         _kml_geometry(mark, r.geometry)
 
@@ -495,7 +511,9 @@ def to_kml(scene: Scene, *, dataset: Dataset | None = None) -> bytes:
         ET.SubElement(
             mark, "name"
         ).text = f"{_faction_name(r.faction_a)} / {_faction_name(r.faction_b)}"
-        ET.SubElement(mark, "description").text = html.escape(f"{r.length_km:,.0f} km")
+        ET.SubElement(mark, "description").text = html.escape(
+            f"{r.length_km:,.0f} km, {getattr(r, 'tier', 'core')}"
+        )
         ET.SubElement(mark, "styleUrl").text = "#frontline"
         _kml_geometry(mark, r.geometry)
 

@@ -40,6 +40,7 @@ from .borders import EQUAL_AREA_CRS
 from .exporters import ATTRIBUTION
 from .factions import FACTIONS, faction_color
 from .scene import Scene, resolve_extent
+from .style import FRONT_COLOR, FRONT_DASH, LEGEND_TEXT, UNKNOWN_COLOR, fill_opacity
 
 __all__ = [
     "ATTRIBUTION",
@@ -62,7 +63,7 @@ DEFAULT_WIDTH_IN = 8.0
 # it): an extent that misses it would be an empty picture.
 DATA_BOX = (32.0, 27.0, 50.0, 40.0)
 
-TERRITORY_ALPHA = 0.55
+TERRITORY_ALPHA = fill_opacity("print")
 SEA = "#dbe7f0"
 CONTEXT_LAND = "#efefec"
 CONTEXT_EDGE = "#b4b4b4"
@@ -289,6 +290,23 @@ def _legend_handles(scene: Scene, box, factions=None):
             )
         )
         labels.append(label)
+    tiers = set(scene.territories.get("tier", pd.Series(dtype=object)))
+    if stable or "nominal" in tiers:
+        handles.append(
+            (
+                Rectangle((0, 0), 1, 1, facecolor="#777777", alpha=fill_opacity("print"),
+                          edgecolor="none"),
+                Rectangle((0, 0), 1, 1, facecolor="#777777",
+                          alpha=fill_opacity("print", "nominal"), edgecolor="none"),
+            )
+        )  # fmt: skip
+        labels.append(LEGEND_TEXT["nominal"])
+    if stable or (scene.territories["faction"] == "UNKNOWN").any():
+        handles.append(
+            Rectangle((0, 0), 1, 1, facecolor=UNKNOWN_COLOR,
+                      alpha=fill_opacity("print", "nominal"), edgecolor="none")
+        )  # fmt: skip
+        labels.append(LEGEND_TEXT["unknown"])
     towns = scene.towns
     if stable or (scene.territories["status"] == "contested").any():
         handles.append(
@@ -308,9 +326,10 @@ def _legend_handles(scene: Scene, box, factions=None):
                 (
                     Line2D([], [], color="white", linewidth=3.6),
                     Line2D([], [], color=entry.color, linewidth=2.0),
+                    Line2D([], [], color=entry.color, linewidth=1.3, linestyle=(0, FRONT_DASH)),
                 )
             )
-            labels.append(entry.label)
+            labels.append(LEGEND_TEXT["front"])
         elif entry.kind == "event" and (stable or towns["recent"].any()):
             halo = _dot(10, entry.color, "#b59b00", 0.5, alpha=0.9)
             dot = _dot(4.5, "#888888", "#222222", 0.4)
@@ -746,11 +765,12 @@ def map_figure(
             path = _polygon_path(geom)
             if path is None:
                 continue
+            tier = getattr(row, "tier", "core")
             ax.add_patch(
                 PathPatch(
                     path,
                     facecolor=row.color,
-                    alpha=TERRITORY_ALPHA,
+                    alpha=fill_opacity("print", tier, contested=row.status == "contested"),
                     edgecolor="none",
                     linewidth=0,
                     zorder=5,
@@ -770,18 +790,22 @@ def map_figure(
                 ax.add_patch(hatch)
 
     # Front lines: a white casing keeps them visible on every fill colour.
-    front_color = next((e.color for e in scene.legend if e.kind == "frontline"), "#e31a1c")
+    front_color = next((e.color for e in scene.legend if e.kind == "frontline"), FRONT_COLOR)
     if len(scene.front_lines):
-        for geom in _project(scene.front_lines.geometry.to_numpy()):
+        tiers = scene.front_lines.get("tier", pd.Series("core", index=scene.front_lines.index))
+        for geom, tier in zip(
+            _project(scene.front_lines.geometry.to_numpy()), tiers.to_numpy(), strict=True
+        ):
             path = _line_path(geom)
             if path is None:
                 continue
+            dashed = tier == "nominal"
             ax.add_patch(
                 PathPatch(
                     path,
                     facecolor="none",
                     edgecolor="white",
-                    linewidth=3.4,
+                    linewidth=2.6 if dashed else 3.4,
                     capstyle="round",
                     joinstyle="round",
                     zorder=15,
@@ -792,8 +816,9 @@ def map_figure(
                     path,
                     facecolor="none",
                     edgecolor=front_color,
-                    linewidth=1.9,
-                    capstyle="round",
+                    linewidth=1.3 if dashed else 1.9,
+                    linestyle=(0, FRONT_DASH) if dashed else "solid",
+                    capstyle="butt" if dashed else "round",
                     joinstyle="round",
                     zorder=16,
                 )

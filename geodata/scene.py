@@ -15,7 +15,8 @@ import pandas as pd
 from .borders import load_borders, theatre_bounds
 from .dataset import Dataset
 from .events import format_date
-from .factions import FACTIONS, faction_color
+from .factions import FACTIONS, UNKNOWN, faction_color
+from .style import FRONT_COLOR, LEGEND_TEXT, UNKNOWN_COLOR
 from .territory import DEFAULT_MAX_REACH_KM, front_lines, territories
 from .timeline import control_at, events_between, to_date
 
@@ -70,7 +71,7 @@ class LegendEntry:
     code: str
     label: str
     color: str
-    kind: str = "faction"  # faction | contested | frontline | event
+    kind: str = "faction"  # faction | contested | frontline | event | unknown
 
 
 @dataclass
@@ -154,7 +155,9 @@ def build_scene(
     ]
     towns["label"] = towns["id"].isin(KEY_PLACES)
     towns["recent"] = towns["id"].isin(set(recent["place_id"]))
-    terr = terr.assign(color=[faction_color(f) for f in terr["faction"]])
+    terr = terr.assign(
+        color=[UNKNOWN_COLOR if f == UNKNOWN else faction_color(f) for f in terr["faction"]]
+    )
     if factions is not None:
         keep = set(factions)
         towns = towns[towns["controller"].isin(keep)]
@@ -169,9 +172,11 @@ def build_scene(
     ]
     legend += [
         LegendEntry("contested", "Contested town (ring: attacker)", "#ffffff", "contested"),
-        LegendEntry("frontline", "Estimated front line", "#e31a1c", "frontline"),
+        LegendEntry("frontline", LEGEND_TEXT["front"], FRONT_COLOR, "frontline"),
         LegendEntry("recent", f"Changed in the last {recent_days} days", "#ffff00", "event"),
     ]
+    if (terr["faction"] == UNKNOWN).any():
+        legend.append(LegendEntry("unknown", LEGEND_TEXT["unknown"], UNKNOWN_COLOR, "unknown"))
     return Scene(
         date=date,
         towns=towns.reset_index(drop=True),

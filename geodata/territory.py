@@ -2,18 +2,35 @@
 
 Method
 ------
-Each place claims the land closer to it than to any other place (its Voronoi
-cell), but no farther than ``max_reach_km`` from it and never outside the
-theatre (Syria and Iraq). The cells of places held by one faction are merged
-into that faction's territory; the cell of a contested place is a contested
-zone. A front line is the stretch of a Voronoi edge shared by two places held
-by different factions, where both cells reach. Geometry is computed in a
-Lambert azimuthal equal-area projection centred on the theatre, so areas are
-true and distances near-true, and returned in EPSG:4326.
+All the land is assigned, in two tiers per faction. Each country (Syria,
+Iraq) is partitioned on its own into one cell per town: the land closer to
+that town than to any other town of the country (its Voronoi cell), so a
+cell never crosses the border and borders are never fronts. Each cell is
+split once into a **core**, the part within the town's reach, and a
+**nominal** periphery, the rest. The reach adapts to how dense the towns are:
+``reach_factor`` times the distance to the town's second-nearest neighbour,
+kept between ``min_reach_km`` and ``max_reach_km``.
 
-Everything that does not depend on the date (cells, neighbour edges, areas)
-is computed once per dataset and parameter set; a date then only groups
-precomputed pieces, which is why an epoch costs milliseconds.
+In two sentences: *a faction's core is the land within reach of the towns it
+holds; every other km² belongs, as nominal land, to the holder of the nearest
+town of the same country, so the desert between two factions is split along
+the line of equal distance.* Land whose nearest town has no known holder at
+the date is land of unknown holder (faction ``"UNKNOWN"``).
+
+The cells, cores and peripheries are fixed per place and computed once per
+dataset: an epoch only relabels them (its controller per town), areas are
+sums of precomputed areas, and a front is where two differently labelled
+cells meet. For drawing, the labelled cells of each country are dissolved
+and their boundaries smoothed as a coverage (Chaikin corner cutting of every
+shared arc, the country's outline kept as it is), so front lines are
+continuous curves without a staircase of cell corners and neighbouring
+zones still share their edges exactly. A front is drawn solid (tier
+``"core"``) where towns of both sides are within reach and dashed
+(``"nominal"``) elsewhere.
+
+Geometry is computed in a Lambert azimuthal equal-area projection centred on
+the theatre, so areas are true and distances near-true, and returned in
+EPSG:4326.
 """
 
 from __future__ import annotations
@@ -28,270 +45,618 @@ import shapely
 
 from .borders import EQUAL_AREA_CRS
 from .dataset import Dataset
+from .factions import UNKNOWN
 from .timeline import control_table, epoch_of, epochs, to_date
 
 __all__ = [
     "METRIC_CRS",
     "DEFAULT_MAX_REACH_KM",
+    "DEFAULT_MIN_REACH_KM",
+    "DEFAULT_REACH_FACTOR",
+    "TIERS",
     "territories",
     "front_lines",
     "area_series",
+    "area_split",
     "territory_geojson",
 ]
 
 # Lambert azimuthal equal-area centred on the theatre (40°E, 34°N): true areas,
 # distance distortion under 1% within ~800 km of the centre.
 METRIC_CRS = EQUAL_AREA_CRS
+#: Largest reach of a town's core (``--max-reach-km``).
 DEFAULT_MAX_REACH_KM = 40.0
+#: Smallest reach of a town's core, however dense the towns around it.
+DEFAULT_MIN_REACH_KM = 8.0
+#: A town's reach: this times the distance to its second-nearest neighbour.
+DEFAULT_REACH_FACTOR = 1.0
+#: Tiers of a faction's land: near its towns, and the rest.
+TIERS = ("core", "nominal")
+
+_SMOOTH_ITERATIONS = 3
+_TERRITORY_COLUMNS = [
+    "faction",
+    "status",
+    "contested_by",
+    "tier",
+    "country",
+    "area_km2",
+    "geometry",
+]
+_FRONT_COLUMNS = ["faction_a", "faction_b", "tier", "length_km", "geometry"]
 
 
-def _theatre_metric(theatre) -> shapely.Geometry:
-    if theatre is None:
-        from .borders import theatre_polygon
+def _regions(theatre) -> list[tuple[str, shapely.Geometry]]:
+    """The areas partitioned separately, in the metric CRS: each country, or ``theatre``."""
+    if theatre is not None:
+        geom = gpd.GeoSeries([theatre], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+        return [("", _grid(geom))]
+    from .borders import load_borders
 
-        theatre = theatre_polygon()
-    return gpd.GeoSeries([theatre], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+    borders = load_borders()
+    theatre_rows = borders[borders["role"] == "theatre"].to_crs(METRIC_CRS)
+    # Densified to 2 km (a straight edge stays straight, to centimetres, once
+    # reprojected) and on a 1 m grid: the countries share their border vertex
+    # for vertex, and so do the cells cut from them.
+    return [
+        (row.iso_a2, _grid(row.geometry))
+        for row in theatre_rows.itertuples()
+        if row.geometry is not None and not row.geometry.is_empty
+    ]
+
+
+def _grid(geom):
+    return _polygonal(
+        shapely.make_valid(shapely.set_precision(shapely.segmentize(geom, 2000.0), 1.0))
+    )
+
+
+def _polygonal(geom):
+    """The polygonal parts of a geometry (an intersection can add lines and points)."""
+    if geom is None or geom.is_empty:
+        return None
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    if not parts:
+        return None
+    out = shapely.union_all(parts) if len(parts) > 1 else parts[0]
+    return None if out.is_empty else out
+
+
+def _valid(geom):
+    """The polygonal parts of a geometry on a 1 m grid (no overlay slivers), valid."""
+    if geom is None or geom.is_empty:
+        return None
+    geom = shapely.set_precision(geom, 1.0)
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    return _polygonal(geom)
 
 
 @dataclass(frozen=True)
 class _Cells:
     """Date-independent geometry of one dataset and parameter set."""
 
-    cells: np.ndarray  # clipped cell per place (metric CRS), None where empty
-    area_km2: np.ndarray
-    pair_i: np.ndarray  # neighbouring places i < j whose clipped cells share an edge
-    pair_j: np.ndarray
-    pair_line: np.ndarray  # that shared edge (metric CRS)
+    region: np.ndarray  # index into ``regions`` per place (-1: outside every region)
+    regions: list  # (code, polygon) in the metric CRS
+    region_area_km2: np.ndarray
+    cells: np.ndarray  # whole cell per place (metric CRS), None where empty
+    core: np.ndarray  # core part of the cell, None where empty
+    nominal: np.ndarray  # rest of the cell, None where empty
+    core_km2: np.ndarray
+    nominal_km2: np.ndarray
+    reach_m: np.ndarray
+    points: np.ndarray  # place points in the metric CRS
 
 
-def _build_cells(dataset: Dataset, max_reach_km: float, theatre) -> _Cells:
-    area = _theatre_metric(theatre)
+def _reach(points: np.ndarray, region: np.ndarray, params: tuple) -> np.ndarray:
+    max_km, min_km, factor = params
+    coords = shapely.get_coordinates(points)
+    reach = np.full(len(points), max_km * 1000.0)
+    for r in np.unique(region[region >= 0]):
+        idx = np.flatnonzero(region == r)
+        if len(idx) < 3:
+            continue
+        xy = coords[idx]
+        # Distance to the second-nearest other town of the same country, in
+        # blocks to bound memory at 10,000 places.
+        second = np.empty(len(idx))
+        for start in range(0, len(idx), 512):
+            block = xy[start : start + 512]
+            d = np.hypot(block[:, None, 0] - xy[None, :, 0], block[:, None, 1] - xy[None, :, 1])
+            d[d < 1.0] = np.inf  # itself (and a twin at the same spot)
+            second[start : start + 512] = np.partition(d, 1, axis=1)[:, 1]
+        reach[idx] = np.clip(factor * second, min_km * 1000.0, max_km * 1000.0)
+    return reach
+
+
+def _build_cells(dataset: Dataset, params: tuple, theatre) -> _Cells:
+    regions = _regions(theatre)
     points = dataset.places.geometry.to_crs(METRIC_CRS).to_numpy()
     n = len(points)
-    coords = shapely.get_coordinates(points)
-    # Places at the same spot share one cell (the first of them gets it).
-    _, first = np.unique(np.round(coords, 1), axis=0, return_index=True)
-    first = np.sort(first)
-    envelope = shapely.box(*shapely.bounds(area)).buffer(max_reach_km * 4000)
-    raw = np.full(n, None, dtype=object)
-    if len(first) == 1:
-        raw[first] = [envelope]
-    elif len(first) > 1:
-        diagram = shapely.voronoi_polygons(
-            shapely.multipoints(points[first]), extend_to=envelope, ordered=True
-        )
-        raw[first] = shapely.get_parts(diagram)
-    reach = shapely.buffer(points, max_reach_km * 1000, quad_segs=16)
-    limit = shapely.intersection(reach, area)
+    region = np.full(n, -1)
+    for r, (_code, poly) in enumerate(regions):
+        inside = shapely.contains_xy(poly, *shapely.get_coordinates(points).T) & (region < 0)
+        region[inside] = r
+    # A town just outside its country's outline (a border town, the coast)
+    # belongs to the nearest region within 25 km.
+    if n and len(regions):
+        dist = np.stack([shapely.distance(points, poly) for _c, poly in regions], axis=1)
+        near = (region < 0) & (dist.min(axis=1) < 25_000)
+        region[near] = dist[near].argmin(axis=1)
+    reach = _reach(points, region, params)
     cells = np.full(n, None, dtype=object)
-    has = np.array([g is not None for g in raw])
-    cells[has] = shapely.make_valid(shapely.intersection(raw[has], limit[has]))
-    # Keep polygonal parts only (an intersection can add slivers of lines/points).
-    cells[has] = [
-        shapely.union_all(
-            [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
-        )
-        for g in cells[has]
-    ]
-    # Make the cells an exact coverage: shared edges with identical vertices,
-    # so that unions per faction neither overlap nor leave slivers, and stay
-    # valid when reprojected.
-    has &= np.array([g is not None and not g.is_empty for g in cells])
-    if has.any():
-        cleaned = shapely.coverage_clean(np.asarray(list(cells[has]), dtype=object))
-        cells[has] = cleaned
-        has &= np.array([g is not None and not g.is_empty for g in cells])
-    cells[~has] = None
-    areas = np.where(has, shapely.area(np.where(has, cells, shapely.Point())) / 1e6, 0.0)
+    core = np.full(n, None, dtype=object)
+    nominal = np.full(n, None, dtype=object)
+    for r, (_code, poly) in enumerate(regions):
+        idx = np.flatnonzero(region == r)
+        if not len(idx):
+            continue
+        coords = np.round(shapely.get_coordinates(points[idx]), 1)
+        # Places at the same spot share one cell (the first of them gets it).
+        _, first = np.unique(coords, axis=0, return_index=True)
+        first = idx[np.sort(first)]
+        if len(first) == 1:
+            raw = [poly]
+        else:
+            envelope = shapely.box(*shapely.bounds(poly)).buffer(100_000)
+            raw = shapely.get_parts(
+                shapely.voronoi_polygons(
+                    shapely.multipoints(points[first]), extend_to=envelope, ordered=True
+                )
+            )
+        pieces = [_polygonal(shapely.intersection(g, poly)) for g in raw]
+        discs = shapely.buffer(points[first], reach[first], quad_segs=16)
+        split = []
+        for cell, disc in zip(pieces, discs, strict=True):
+            if cell is None:
+                split.extend([None, None])
+                continue
+            split.append(_polygonal(shapely.intersection(cell, disc)))
+            split.append(_polygonal(shapely.difference(cell, disc)))
+        # One exact coverage of the country: every shared edge has identical
+        # vertices, so dissolving and smoothing keep it free of gaps and overlaps.
+        keep = [i for i, g in enumerate(split) if g is not None]
+        if keep:
+            cleaned = shapely.coverage_clean(np.asarray([split[i] for i in keep], dtype=object))
+            for i, g in zip(keep, cleaned, strict=True):
+                split[i] = None if g is None or g.is_empty else g
+        for k, i in enumerate(first):
+            core[i], nominal[i] = split[2 * k], split[2 * k + 1]
+            parts = [g for g in (core[i], nominal[i]) if g is not None]
+            cells[i] = shapely.coverage_union_all(parts) if parts else None
 
-    # Neighbours: raw Voronoi cells share an exact edge; keep the part of it
-    # where both places' reach and the theatre overlap.
-    idx = np.flatnonzero(has)
-    tree = shapely.STRtree(raw[idx])
-    left, right = tree.query(raw[idx], predicate="intersects")
-    keep = left < right
-    pi, pj = idx[left[keep]], idx[right[keep]]
-    edges = shapely.intersection(raw[pi], raw[pj])
-    edges = shapely.intersection(edges, shapely.intersection(limit[pi], limit[pj]))
-    is_line = np.isin(shapely.get_type_id(edges), [1, 5]) | (shapely.length(edges) > 0)
-    is_line &= ~shapely.is_empty(edges)
+    def km2(geoms):
+        has = np.array([g is not None for g in geoms], dtype=bool)
+        out = np.zeros(len(geoms))
+        if has.any():
+            out[has] = shapely.area(np.asarray(list(geoms[has]), dtype=object)) / 1e6
+        return out
+
     return _Cells(
+        region=region,
+        regions=regions,
+        region_area_km2=np.array([p.area / 1e6 for _c, p in regions]),
         cells=cells,
-        area_km2=areas,
-        pair_i=pi[is_line],
-        pair_j=pj[is_line],
-        pair_line=edges[is_line],
+        core=core,
+        nominal=nominal,
+        core_km2=km2(core),
+        nominal_km2=km2(nominal),
+        reach_m=reach,
+        points=points,
     )
 
 
-def _cells(dataset: Dataset, max_reach_km: float, theatre) -> _Cells:
-    key = ("territory-cells", float(max_reach_km), None if theatre is None else theatre.wkb)
-    return dataset.cached(key, lambda: _build_cells(dataset, max_reach_km, theatre))
+def _params(max_reach_km, min_reach_km=None, reach_factor=None) -> tuple:
+    max_km = float(max_reach_km)
+    min_km = DEFAULT_MIN_REACH_KM if min_reach_km is None else float(min_reach_km)
+    factor = DEFAULT_REACH_FACTOR if reach_factor is None else float(reach_factor)
+    return (max_km, min(min_km, max_km), factor)
+
+
+def _cells(dataset: Dataset, params: tuple, theatre) -> _Cells:
+    key = ("territory-cells", params, None if theatre is None else theatre.wkb)
+    return dataset.cached(key, lambda: _build_cells(dataset, params, theatre))
 
 
 _EPOCH_CACHE_SIZE = 512
 
 
-def _per_epoch(dataset: Dataset, compute, date, *, max_reach_km: float, theatre):
-    """Run ``compute`` once per epoch (the span in which nothing changes) and reuse it.
+def _per_epoch(dataset: Dataset, date, params: tuple, theatre) -> dict:
+    """The epoch's smoothed zones and fronts, computed once per epoch and reused.
 
-    A given state (a DataFrame) is computed as asked; a date is keyed by the
-    start of its epoch in a bounded, least-recently-used cache on the dataset.
+    A state (a DataFrame) is computed as given; a date is keyed by the start
+    of its epoch in a bounded, least-recently-used cache on the dataset.
     """
     if isinstance(date, pd.DataFrame):
-        return compute(dataset, date, max_reach_km=max_reach_km, theatre=theatre)
+        return _compute_epoch(dataset, date, params, theatre)
     cache = dataset.cached("territory-epochs", OrderedDict)
-    key = (
-        compute.__name__,
-        epoch_of(dataset, date),
-        float(max_reach_km),
-        None if theatre is None else theatre.wkb,
-    )
+    key = (epoch_of(dataset, date), params, None if theatre is None else theatre.wkb)
     if key in cache:
         cache.move_to_end(key)
     else:
-        cache[key] = compute(dataset, date, max_reach_km=max_reach_km, theatre=theatre)
+        cache[key] = _compute_epoch(dataset, date, params, theatre)
         if len(cache) > _EPOCH_CACHE_SIZE:
             cache.popitem(last=False)
-    return cache[key].copy()
+    return cache[key]
 
 
-def _state(dataset: Dataset, date_or_state) -> gpd.GeoDataFrame:
+def _state(dataset: Dataset, date_or_state) -> pd.DataFrame:
     if isinstance(date_or_state, pd.DataFrame):
         return date_or_state
     return control_table(dataset, date_or_state)
 
 
+def _labels(state: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    controller = state["controller"].to_numpy(dtype=object)
+    status = state["status"].to_numpy(dtype=object)
+    other = state["contested_by"].to_numpy(dtype=object)
+    known = pd.notna(controller) & (controller != UNKNOWN)
+    faction = np.where(known, controller, UNKNOWN)
+    status = np.where(known, np.where(status == "contested", "contested", "held"), "unknown")
+    other = np.where(status == "contested", other, "")
+    other = np.where(pd.isna(other), "", other)
+    return faction, status, other
+
+
+# --- smoothing a coverage ----------------------------------------------------
+
+
+def _chaikin(coords: np.ndarray, closed: bool, iterations: int) -> np.ndarray:
+    """Chaikin's corner cutting; an open line keeps its two end points."""
+    for _ in range(iterations):
+        if len(coords) < 3:
+            return coords
+        a, b = coords[:-1], coords[1:]
+        q = 0.75 * a + 0.25 * b
+        r = 0.25 * a + 0.75 * b
+        cut = np.empty((2 * len(a), 2))
+        cut[0::2], cut[1::2] = q, r
+        if closed:
+            coords = np.vstack([cut, cut[:1]])
+        else:
+            coords = np.vstack([coords[:1], cut[1:-1], coords[-1:]])
+    return coords
+
+
+def _smooth_coverage(polygons: list, outline, iterations: int) -> list:
+    """Smooth the shared edges of polygons that tile ``outline``; keep the outline.
+
+    The boundaries are noded into arcs that end where three or more polygons
+    (or the outline) meet; each inner arc is smoothed with its ends fixed, so
+    a shared edge stays shared. The faces rebuilt from the arcs go back to the
+    polygon that holds most of each.
+    """
+    if len(polygons) < 2 or iterations <= 0:
+        return polygons
+    lines = shapely.union_all([shapely.boundary(p) for p in polygons])
+    arcs = shapely.get_parts(shapely.line_merge(lines))
+    # The coverage's own outline (the country's, as the cells drew it) stays put.
+    edge = shapely.buffer(shapely.boundary(shapely.coverage_union_all(polygons)), 0.5)
+    shapely.prepare(edge)
+    on_outline = shapely.covered_by(arcs, edge)
+    smoothed = []
+    for arc, keep in zip(arcs, on_outline, strict=True):
+        if keep:
+            smoothed.append(arc)
+            continue
+        coords = shapely.get_coordinates(arc)
+        closed = bool(np.allclose(coords[0], coords[-1]))
+        smoothed.append(shapely.linestrings(_chaikin(coords, closed, iterations)))
+    noded = shapely.get_parts(shapely.union_all(smoothed))
+    faces = shapely.get_parts(shapely.polygonize(noded))
+    if not len(faces):
+        return polygons
+    tree = shapely.STRtree(np.asarray(polygons, dtype=object))
+    probe = shapely.point_on_surface(faces)
+    owner = np.full(len(faces), -1)
+    face_i, poly_i = tree.query(probe, predicate="within")
+    owner[face_i] = poly_i
+    for f in np.flatnonzero(owner < 0):  # a probe on an edge: the largest overlap wins
+        hits = tree.query(faces[f])
+        if len(hits):
+            overlap = shapely.area(shapely.intersection(faces[f], tree.geometries[hits]))
+            owner[f] = hits[int(np.argmax(overlap))]
+    out = []
+    for i, original in enumerate(polygons):
+        mine = faces[owner == i]
+        out.append(shapely.coverage_union_all(mine) if len(mine) else original)
+    return out
+
+
+# --- one epoch ---------------------------------------------------------------
+
+
+def _compute_epoch(dataset: Dataset, date, params: tuple, theatre) -> dict:
+    state = _state(dataset, date)
+    c = _cells(dataset, params, theatre)
+    faction, status, other = _labels(state)
+    zones, fronts = [], []
+    for r, (code, outline) in enumerate(c.regions):
+        idx = np.flatnonzero((c.region == r) & np.array([g is not None for g in c.cells]))
+        if not len(idx):
+            zones.append((UNKNOWN, "unknown", "", "nominal", code, outline, outline))
+            continue
+        keys = list(zip(faction[idx], status[idx], other[idx], strict=True))
+        groups: dict[tuple, list[int]] = {}
+        for i, key in zip(idx, keys, strict=True):
+            groups.setdefault(key, []).append(i)
+        names = sorted(groups)
+        dissolved = [shapely.coverage_union_all(c.cells[groups[k]]) for k in names]
+        smooth = _smooth_coverage(dissolved, outline, _SMOOTH_ITERATIONS)
+        for key, geom in zip(names, smooth, strict=True):
+            f, s, o = key
+            if f == UNKNOWN:
+                zones.append((f, s, o, "nominal", code, geom, geom))
+                continue
+            cores = [g for g in c.core[groups[key]] if g is not None]
+            core_mask = shapely.coverage_union_all(cores) if cores else None
+            zones.append((f, s, o, "core", code, geom, core_mask))
+        fronts.extend(_fronts_of(c, r, names, dissolved, smooth, faction))
+    return {"zones": zones, "fronts": fronts}
+
+
+def _fronts_of(c: _Cells, r: int, names, dissolved, smooth, faction) -> list:
+    """Front lines between the smoothed zones of one country: (fa, fb, tier, line)."""
+    by_faction: dict[str, list[int]] = {}
+    for i, (f, _s, _o) in enumerate(names):
+        if f != UNKNOWN:
+            by_faction.setdefault(f, []).append(i)
+    if len(by_faction) < 2:
+        return []
+    merged = {
+        f: shapely.union_all([smooth[i] for i in ix]) if len(ix) > 1 else smooth[ix[0]]
+        for f, ix in by_faction.items()
+    }
+    # Towns of each faction with their reach, to tell core fronts from nominal ones.
+    in_region = c.region == r
+    out = []
+    codes = sorted(merged)
+    for a_i, fa in enumerate(codes):
+        for fb in codes[a_i + 1 :]:
+            a_edge, b_edge = shapely.boundary(merged[fa]), shapely.boundary(merged[fb])
+            shared = shapely.intersection(a_edge, b_edge)
+            shared = shapely.line_merge(
+                shapely.union_all(
+                    [g for g in shapely.get_parts(shared) if g.geom_type.endswith("LineString")]
+                )
+            )
+            if shared.is_empty or shapely.length(shared) < 1.0:
+                continue
+            for tier, line in _split_by_reach(c, in_region, faction, fa, fb, shared):
+                out.append((fa, fb, tier, line))
+    return out
+
+
+def _split_by_reach(c: _Cells, in_region, faction, fa, fb, line) -> list:
+    """Split a front into the part within reach of both sides' towns and the rest."""
+    pieces = shapely.get_parts(shapely.segmentize(line, 2000.0))
+    segments = []
+    for piece in pieces:
+        xy = shapely.get_coordinates(piece)
+        segments.extend(np.stack([xy[:-1], xy[1:]], axis=1))
+    if not segments:
+        return []
+    segments = np.asarray(segments)
+    mid = segments.mean(axis=1)
+    near = np.ones(len(mid), dtype=bool)
+    for side in (fa, fb):
+        towns = np.flatnonzero(in_region & (faction == side))
+        xy = shapely.get_coordinates(c.points[towns])
+        reach = c.reach_m[towns]
+        ok = np.zeros(len(mid), dtype=bool)
+        for start in range(0, len(xy), 256):
+            d = np.hypot(mid[:, None, 0] - xy[None, start : start + 256, 0],
+                         mid[:, None, 1] - xy[None, start : start + 256, 1])  # fmt: skip
+            ok |= (d <= reach[None, start : start + 256] * 1.05).any(axis=1)
+        near &= ok
+    out = []
+    for tier, mask in (("core", near), ("nominal", ~near)):
+        if mask.any():
+            lines = shapely.linestrings(segments[mask])
+            out.append((tier, shapely.line_merge(shapely.union_all(lines))))
+    return out
+
+
+# --- public functions ----------------------------------------------------------
+
+
 def territories(
-    dataset: Dataset, date, *, max_reach_km: float = DEFAULT_MAX_REACH_KM, theatre=None
+    dataset: Dataset,
+    date,
+    *,
+    max_reach_km: float = DEFAULT_MAX_REACH_KM,
+    theatre=None,
+    min_reach_km: float | None = None,
+    reach_factor: float | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return the estimated territory of each faction at a date.
+    """Return the land of each faction at a date, in core and nominal tiers.
 
     Parameters
     ----------
     dataset : Dataset
-    date : str, datetime-like or GeoDataFrame
+    date : str, datetime-like or DataFrame
         The date, or a state already computed by :func:`~geodata.timeline.control_at`.
     max_reach_km : float, default 40
-        How far from a town its holder's control is assumed to reach.
+        Largest reach of a town's core.
     theatre : shapely geometry, optional
-        Area to clip to (EPSG:4326); default: Syria and Iraq.
+        One area to partition (EPSG:4326); default: Syria and Iraq, each on its own.
+    min_reach_km, reach_factor : float, optional
+        Smallest reach, and the reach as a multiple of the distance to a town's
+        second-nearest neighbour (defaults :data:`DEFAULT_MIN_REACH_KM`,
+        :data:`DEFAULT_REACH_FACTOR`).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per ``(faction, status, contested_by)``: ``faction`` (the
-        controller), ``status`` (``"held"`` or ``"contested"``),
-        ``contested_by``, ``area_km2`` and a (Multi)Polygon in EPSG:4326.
-        Rows do not overlap.
+        One row per ``(faction, status, contested_by, tier, country)``:
+        ``faction`` (the controller, or ``"UNKNOWN"`` for land whose nearest
+        town has no known holder), ``status`` (``"held"``, ``"contested"`` or
+        ``"unknown"``), ``contested_by``, ``tier`` (``"core"`` or
+        ``"nominal"``), ``country`` (``"SY"``, ``"IQ"``), ``area_km2`` and a
+        (Multi)Polygon in EPSG:4326. Rows do not overlap and, with the
+        default theatre, cover Syria and Iraq.
 
     Examples
     --------
     >>> from geodata import load_builtin
     >>> t = territories(load_builtin(), "2015-06-01")
-    >>> "ISIS" in set(t["faction"])
-    True
+    >>> sorted(set(t["tier"]))
+    ['core', 'nominal']
     """
-    return _per_epoch(dataset, _territories, date, max_reach_km=max_reach_km, theatre=theatre)
-
-
-def _territories(dataset: Dataset, date, *, max_reach_km: float, theatre) -> gpd.GeoDataFrame:
-    state = _state(dataset, date)
-    c = _cells(dataset, max_reach_km, theatre)
-    frame = pd.DataFrame(
-        {
-            "faction": state["controller"].to_numpy(dtype=object),
-            "status": state["status"].to_numpy(dtype=object),
-            "contested_by": state["contested_by"].to_numpy(dtype=object),
-            "cell": c.cells,
-            "area_km2": c.area_km2,
-        }
-    )
-    frame["contested_by"] = frame["contested_by"].where(frame["status"] == "contested", "")
-    frame = frame[frame["faction"].notna() & frame["cell"].notna() & (frame["area_km2"] > 0)]
+    params = _params(max_reach_km, min_reach_km, reach_factor)
+    epoch = _per_epoch(dataset, date, params, theatre)
     rows = []
-    for (faction, status, other), group in frame.groupby(
-        ["faction", "status", "contested_by"], sort=True
-    ):
-        geometry = shapely.coverage_union_all(group["cell"].to_numpy())
-        rows.append(
-            {
-                "faction": faction,
-                "status": status,
-                "contested_by": other or None,
-                "area_km2": round(float(shapely.area(geometry)) / 1e6, 1),
-                "geometry": geometry,
-            }
-        )
+    for f, s, o, tier, code, geom, core_mask in epoch["zones"]:
+        if tier == "nominal":  # unknown land: one tier
+            rows.append((f, s, o, "nominal", code, geom))
+            continue
+        if core_mask is None:
+            core, rest = None, geom
+        else:
+            core = _valid(shapely.intersection(geom, core_mask))
+            rest = _valid(shapely.difference(geom, core_mask))
+        if core is not None:
+            rows.append((f, s, o, "core", code, core))
+        if rest is not None:
+            rows.append((f, s, o, "nominal", code, rest))
+    frame = pd.DataFrame(rows, columns=["faction", "status", "contested_by", "tier", "country",
+                                        "geometry"])  # fmt: skip
+    frame["area_km2"] = np.round(shapely.area(frame["geometry"].to_numpy()) / 1e6, 1)
+    # Edges of 2 km at most: a shared edge reprojects to the same curve on both sides.
+    frame["geometry"] = shapely.segmentize(frame["geometry"].to_numpy(), 2000.0)
+    frame["contested_by"] = frame["contested_by"].replace("", None)
+    frame = frame[frame["area_km2"] > 0]
     out = gpd.GeoDataFrame(
-        rows,
-        columns=["faction", "status", "contested_by", "area_km2", "geometry"],
+        frame[_TERRITORY_COLUMNS].sort_values(["faction", "status", "tier", "country"]),
         geometry="geometry",
         crs=METRIC_CRS,
-    )
-    return out.to_crs("EPSG:4326")
+    ).reset_index(drop=True)
+    out = out.to_crs("EPSG:4326")
+    bad = ~out.is_valid
+    if bad.any():  # a spike thinner than the grid can cross itself once reprojected
+        out.loc[bad, "geometry"] = [_polygonal(shapely.make_valid(g)) for g in out.geometry[bad]]
+    return out
 
 
 def front_lines(
-    dataset: Dataset, date, *, max_reach_km: float = DEFAULT_MAX_REACH_KM, theatre=None
+    dataset: Dataset,
+    date,
+    *,
+    max_reach_km: float = DEFAULT_MAX_REACH_KM,
+    theatre=None,
+    min_reach_km: float | None = None,
+    reach_factor: float | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return the front lines at a date: where territories of two factions meet.
+    """Return the front lines at a date: where the land of two factions meets.
 
-    International borders and the coast are never front lines: only edges
-    between two places' cells are. A contested place counts for its
-    controller here (the contest shows as a zone in :func:`territories`).
+    International borders and the coast are never front lines. A contested
+    town counts for its controller here (the contest shows as a zone in
+    :func:`territories`); land of unknown holder has no fronts.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per pair of factions: ``faction_a`` < ``faction_b``
-        (alphabetical), ``length_km`` and a (Multi)LineString in EPSG:4326.
+        One row per pair of factions and tier: ``faction_a`` < ``faction_b``
+        (alphabetical), ``tier`` (``"core"``: towns of both sides within
+        reach, drawn solid; ``"nominal"``: drawn dashed), ``length_km`` and
+        a (Multi)LineString in EPSG:4326.
     """
-    return _per_epoch(dataset, _front_lines, date, max_reach_km=max_reach_km, theatre=theatre)
-
-
-def _front_lines(dataset: Dataset, date, *, max_reach_km: float, theatre) -> gpd.GeoDataFrame:
-    state = _state(dataset, date)
-    c = _cells(dataset, max_reach_km, theatre)
-    controller = state["controller"].to_numpy(dtype=object)
-    a, b = controller[c.pair_i], controller[c.pair_j]
-    valid = pd.notna(a) & pd.notna(b)
-    valid[valid] = a[valid] != b[valid]
+    params = _params(max_reach_km, min_reach_km, reach_factor)
+    epoch = _per_epoch(dataset, date, params, theatre)
+    grouped: dict[tuple, list] = {}
+    for fa, fb, tier, line in epoch["fronts"]:
+        grouped.setdefault((fa, fb, tier), []).append(line)
     rows = []
-    if valid.any():
-        pairs = pd.DataFrame(
-            {
-                "faction_a": np.where(a[valid] < b[valid], a[valid], b[valid]),
-                "faction_b": np.where(a[valid] < b[valid], b[valid], a[valid]),
-                "line": c.pair_line[valid],
-            }
-        )
-        for (fa, fb), group in pairs.groupby(["faction_a", "faction_b"], sort=True):
-            line = shapely.line_merge(shapely.union_all(group["line"].to_numpy()))
-            rows.append(
-                {
-                    "faction_a": fa,
-                    "faction_b": fb,
-                    "length_km": round(float(shapely.length(line)) / 1000, 1),
-                    "geometry": line,
-                }
-            )
+    for (fa, fb, tier), lines in sorted(grouped.items()):
+        line = shapely.line_merge(shapely.union_all(lines)) if len(lines) > 1 else lines[0]
+        length = round(float(shapely.length(line)) / 1000, 1)
+        rows.append((fa, fb, tier, length, shapely.segmentize(line, 2000.0)))
     out = gpd.GeoDataFrame(
-        rows,
-        columns=["faction_a", "faction_b", "length_km", "geometry"],
-        geometry="geometry",
-        crs=METRIC_CRS,
+        pd.DataFrame(rows, columns=_FRONT_COLUMNS), geometry="geometry", crs=METRIC_CRS
     )
     return out.to_crs("EPSG:4326")
 
 
-def area_series(
-    dataset: Dataset, *, max_reach_km: float = DEFAULT_MAX_REACH_KM, theatre=None
+def area_split(
+    dataset: Dataset,
+    *,
+    max_reach_km: float = DEFAULT_MAX_REACH_KM,
+    theatre=None,
+    min_reach_km: float | None = None,
+    reach_factor: float | None = None,
 ) -> pd.DataFrame:
-    """Return the estimated area of each faction at the start of every epoch.
+    """Return every faction's area by country and tier at the start of every epoch.
 
-    Cells do not overlap, so a faction's area is the sum of its places' cell
-    areas (contested places count for their controller).
+    Areas are sums of the fixed cells' core and nominal areas (before the
+    drawing's smoothing, which moves area between neighbours by well under
+    1 %). Land whose nearest town has no known holder, and a country with no
+    town at all, is counted under the faction ``"UNKNOWN"`` (tier nominal).
+    For each date a country's rows add up to its land area.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date``, ``faction``, ``country``, ``tier``, ``area_km2``, one row
+        per epoch, faction, country and tier (0 when a faction that holds
+        land at some date holds none of it then), oldest first.
+    """
+    params = _params(max_reach_km, min_reach_km, reach_factor)
+    c = _cells(dataset, params, theatre)
+    codes = np.array([code for code, _p in c.regions], dtype=object)
+    placed = c.region >= 0
+    country = np.where(placed, codes[np.where(placed, c.region, 0)], "")
+    empty = {code: area for (code, _p), area in zip(c.regions, c.region_area_km2, strict=True)}
+    for code in country[placed]:
+        empty.pop(code, None)
+    rows = []
+    for start in epochs(dataset)["start"]:
+        faction, _status, _other = _labels(control_table(dataset, start))
+        frame = pd.DataFrame(
+            {
+                "faction": faction[placed],
+                "country": country[placed],
+                "core": np.where(faction[placed] == UNKNOWN, 0.0, c.core_km2[placed]),
+                "nominal": np.where(
+                    faction[placed] == UNKNOWN,
+                    c.core_km2[placed] + c.nominal_km2[placed],
+                    c.nominal_km2[placed],
+                ),
+            }
+        )
+        sums = frame.groupby(["faction", "country"], sort=True)[["core", "nominal"]].sum()
+        for (f, code), row in sums.iterrows():
+            for tier in TIERS:
+                rows.append((start, f, code, tier, float(row[tier])))
+        for code, area in empty.items():
+            rows.append((start, UNKNOWN, code, "nominal", float(area)))
+    table = pd.DataFrame(rows, columns=["date", "faction", "country", "tier", "area_km2"])
+    if table.empty:
+        return table
+    # Every (faction, country, tier) that ever holds land gets a row per epoch.
+    full = table.pivot_table(
+        index="date", columns=["faction", "country", "tier"], values="area_km2", aggfunc="sum"
+    ).fillna(0.0)
+    out = full.stack(["faction", "country", "tier"], future_stack=True).rename("area_km2")
+    out = out.reset_index()
+    out = out[~((out["faction"] == UNKNOWN) & (out["tier"] == "core"))]
+    out["area_km2"] = out["area_km2"].round(1)
+    return out.sort_values(["date", "faction", "country", "tier"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def area_series(
+    dataset: Dataset,
+    *,
+    max_reach_km: float = DEFAULT_MAX_REACH_KM,
+    theatre=None,
+    min_reach_km: float | None = None,
+    reach_factor: float | None = None,
+) -> pd.DataFrame:
+    """Return the core area of each faction at the start of every epoch.
+
+    Cells do not overlap, so a faction's core area is the sum of the cores
+    of the towns it holds (contested towns count for their controller).
 
     Returns
     -------
@@ -299,17 +664,17 @@ def area_series(
         ``date``, ``faction``, ``area_km2``, one row per epoch and faction
         holding anything, oldest first.
     """
-    c = _cells(dataset, max_reach_km, theatre)
-    sums = {}
-    for start in epochs(dataset)["start"]:
-        state = control_table(dataset, start)
-        by = pd.Series(c.area_km2).groupby(state["controller"].to_numpy(dtype=object)).sum()
-        sums[start] = by
-    # Every faction that ever held land gets a row per epoch (0 when it holds
-    # nothing), so a chart falls to zero instead of stopping.
-    table = pd.DataFrame(sums).T.fillna(0.0).round(1)
-    table.index.name = "date"
-    out = table.reset_index().melt(id_vars="date", var_name="faction", value_name="area_km2")
+    split = area_split(
+        dataset,
+        max_reach_km=max_reach_km,
+        theatre=theatre,
+        min_reach_km=min_reach_km,
+        reach_factor=reach_factor,
+    )
+    if split.empty:
+        return pd.DataFrame(columns=["date", "faction", "area_km2"])
+    core = split[(split["tier"] == "core") & (split["faction"] != UNKNOWN)]
+    out = core.groupby(["date", "faction"], sort=True)["area_km2"].sum().round(1).reset_index()
     return out.sort_values(["date", "faction"], kind="stable").reset_index(drop=True)
 
 
@@ -319,8 +684,9 @@ def territory_geojson(
     """Return territories and front lines at a date as one GeoJSON FeatureCollection.
 
     Territory features carry ``"layer": "territory"``, ``faction``, ``status``,
-    ``contested_by`` and ``area_km2``; front-line features carry
-    ``"layer": "frontline"``, ``factions`` (two codes) and ``length_km``.
+    ``contested_by``, ``tier``, ``country`` and ``area_km2``; front-line
+    features carry ``"layer": "frontline"``, ``factions`` (two codes),
+    ``tier`` and ``length_km``.
     """
     date = to_date(date) if not isinstance(date, pd.DataFrame) else date
     state = _state(dataset, date)
@@ -336,6 +702,8 @@ def territory_geojson(
                     "faction": row.faction,
                     "status": row.status,
                     "contested_by": row.contested_by if isinstance(row.contested_by, str) else None,
+                    "tier": row.tier,
+                    "country": row.country,
                     "area_km2": row.area_km2,
                 },
                 "geometry": _mapping(row.geometry),
@@ -348,6 +716,7 @@ def territory_geojson(
                 "properties": {
                     "layer": "frontline",
                     "factions": [row.faction_a, row.faction_b],
+                    "tier": row.tier,
                     "length_km": row.length_km,
                 },
                 "geometry": _mapping(row.geometry),

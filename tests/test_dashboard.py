@@ -232,10 +232,12 @@ def test_legend_names_only_the_factions_drawn(builtin):
 
 def test_legend_lists_factions_and_drops_hidden_layers(payload):
     full = layers.legend_html(payload["legend"], title="T", shown=set(layers.LAYERS))
-    assert "Syrian government" in full and "Estimated front line" in full
+    front = "Front line (dashed: nominal land)"
+    assert "Syrian government" in full and front in full
     assert "Changed in the last 28 days" in full and "Contested area" in full
+    assert "Core: land within reach" in full and "Light: nominal land" in full
     bare = layers.legend_html(payload["legend"], title="T", shown={"towns"})
-    assert "Estimated front line" not in bare and "Contested area" not in bare
+    assert front not in bare and "Contested area" not in bare and "nominal" not in bare
 
 
 # ---------------------------------------------------------------------------

@@ -136,7 +136,8 @@ def test_gpkg_layers_read_back_with_pyogrio(builtin, scene, tmp_path):
 
 def test_gpkg_with_empty_layers(builtin, tmp_path):
     path = tmp_path / "empty.gpkg"
-    path.write_bytes(to_gpkg(build_scene(builtin, "2011-01-01")))
+    # No faction shown: no territory and no front line, the layers still there.
+    path.write_bytes(to_gpkg(build_scene(builtin, "2011-01-01", factions=[])))
     assert {name for name, _ in pyogrio.list_layers(path)} == {
         "places",
         "territories",

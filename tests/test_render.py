@@ -194,7 +194,8 @@ def test_frames_keep_their_size_across_dates(builtin):
 
 def test_a_date_before_any_event_still_renders(builtin):
     scene = build_scene(builtin, "2011-06-01")  # nobody holds anything yet
-    assert scene.territories.empty
+    assert set(scene.territories["faction"]) == {"UNKNOWN"}  # all the land, holder unknown
+    assert scene.front_lines.empty
     assert render_map(scene, dpi=72)[:8] == PNG_SIGNATURE
 
 

@@ -207,8 +207,14 @@ window.__fa = (function () {
         smoothFactor: 2, style: {color: '#ffffff', weight: 6.5, opacity: 0.9,
                                  lineCap: 'round'}}));
     }
+    // Solid where towns of both sides are within reach (core), dashed across
+    // nominal land.
     fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false, smoothFactor: 2,
-      style: {color: data.front_color, weight: 3.5, opacity: 1, lineCap: 'round'}}));
+      style: function (f) {
+        var nominal = f.properties.tier === 'nominal';
+        return {color: data.front_color, weight: nominal ? 2.5 : 3.5, opacity: 1,
+                lineCap: nominal ? 'butt' : 'round', dashArray: nominal ? '7 6' : null};
+      }}));
     out.fronts = L.layerGroup(fronts);
     var keyTowns = [];
     out.labelKey = '';
