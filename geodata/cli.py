@@ -237,9 +237,25 @@ def cmd_territory(args) -> int:
 
 
 def cmd_areas(args) -> int:
-    from .territory import area_series
+    from .territory import area_series, area_split
 
     data = load_data(args.data)
+    if args.split:
+        split = area_split(data, max_reach_km=args.max_reach_km)
+        if args.json:
+            _dump(
+                [
+                    {"date": _iso(r.date), "faction": r.faction, "country": r.country,
+                     "tier": r.tier, "area_km2": r.area_km2}  # fmt: skip
+                    for r in split.itertuples()
+                ]
+            )
+            return 0
+        table = split.pivot_table(
+            index="date", columns=["country", "faction", "tier"], values="area_km2", fill_value=0
+        )
+        print(table.round(0).astype(int).to_string())
+        return 0
     series = area_series(data, max_reach_km=args.max_reach_km)
     rows = [
         {"date": _iso(r.date), "faction": r.faction, "area_km2": r.area_km2}
@@ -250,6 +266,27 @@ def cmd_areas(args) -> int:
         return 0
     table = series.pivot_table(index="date", columns="faction", values="area_km2", fill_value=0)
     print(table.round(0).astype(int).to_string())
+    return 0
+
+
+def cmd_coverage(args) -> int:
+    from .coverage import coverage, format_coverage
+
+    report = coverage(load_data(args.data))
+    if args.json:
+        _dump(
+            {
+                "totals": report.totals,
+                "by_area": report.by_area.to_dict("records"),
+                "uncovered": report.uncovered.to_dict("records"),
+                "excluded": report.excluded.to_dict("records"),
+                "no_change": report.no_change,
+                "events_by_year": {str(k): int(v) for k, v in report.events_by_year.items()},
+                "events_by_domain": {k: int(v) for k, v in report.events_by_domain.items()},
+            }
+        )
+        return 0
+    print(format_coverage(report))
     return 0
 
 
@@ -451,7 +488,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="estimated area per faction at the start of every epoch")  # fmt: skip
     p.add_argument("--max-reach-km", type=_reach_arg, default=40.0,
                    help="how far a town's control reaches (default 40)")  # fmt: skip
+    p.add_argument("--split", action="store_true",
+                   help="one row per faction, country (SY, IQ) and tier (core, nominal); "
+                        "land of unknown holder under UNKNOWN")  # fmt: skip
     p.set_defaults(func=cmd_areas)
+
+    p = sub.add_parser("coverage", parents=[common],
+                       help="coverage of the reference list of towns, events per year "
+                            "and per source")  # fmt: skip
+    p.set_defaults(func=cmd_coverage)
 
     extent_help = ("theatre (default), syria, iraq, or a box W,S,E,N in degrees "
                    "(e.g. 38,34,42,37)")  # fmt: skip

@@ -7,6 +7,7 @@ it failed).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import re
@@ -169,6 +170,8 @@ def wait_title(frame: Frame, text: str) -> None:
 # {id: [fill, ring]} of the towns drawn (all on one canvas layer).
 TOWNS_JS = "() => window.__fa.towns()"
 N_TOWNS_IS = "n => Object.keys(window.__fa.towns()).length === n"
+with (ROOT / "geodata" / "data" / "places.csv").open(encoding="utf-8") as _fh:
+    N_BUILTIN = sum(1 for _ in csv.DictReader(_fh))  # towns of the built-in data
 
 
 def test_page_loads_offline_with_no_console_errors(server, page):
@@ -240,7 +243,7 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
     }""")
     assert fronts_red > 300, fronts_red
     towns = frame.evaluate(TOWNS_JS)
-    assert len(towns) == 66
+    assert len(towns) == N_BUILTIN
     assert towns["palmyra"][0] == "#d7301f"  # held by the government
     assert towns["deir-ez-zor"] == ["#d7301f", "#1a1a1a"]  # besieged: ring in ISIS black
     # All the towns are painted on the towns pane's one canvas.
@@ -251,12 +254,30 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
         return [c.length, n];
     }""")
     assert towns_painted[0] == 1 and towns_painted[1] > 66 * 40, towns_painted
+    # Nominal land drawn lighter than core land, and fronts across it dashed.
+    tiers = frame.evaluate("""() => {
+        const out = {core: new Set(), nominal: new Set(), dashed: 0, solid: 0};
+        window.map.eachLayer(l => {
+            if (!l.feature) return;
+            const p = l.feature.properties;
+            if (l.options.pane === 'territories' && p.tier)
+                out[p.tier].add(l.options.fillOpacity);
+            if (l.options.pane === 'fronts' && l.options.color !== '#ffffff')
+                l.options.dashArray ? out.dashed++ : out.solid++;
+        });
+        return {core: [...out.core], nominal: [...out.nominal], dashed: out.dashed,
+                solid: out.solid};
+    }""")
+    assert tiers["core"] and tiers["nominal"], tiers
+    assert max(tiers["nominal"]) < min(tiers["core"]), tiers
+    assert tiers["dashed"] > 0 and tiers["solid"] > 0, tiers
     labels = frame.locator(".fa-label").all_text_contents()
     assert sorted(labels) == sorted(
         ["Palmyra", "Raqqa", "Deir ez-Zor", "Ramadi", "Tikrit", "Mosul", "al-Shaddadi"]
     )
     legend = frame.locator(".fa-legend").inner_text()
-    assert "Syrian government" in legend and "Estimated front line" in legend
+    assert "Syrian government" in legend and "Front line (dashed: nominal land)" in legend
+    assert "Light: nominal land" in legend
     assert frame.locator(".leaflet-control-scale").count() == 1
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-2016-03-27.png"))
     assert page.errors == []
@@ -300,7 +321,7 @@ def test_hiding_and_showing_layers_keeps_the_frame(server, page):
     assert frame.locator(".leaflet-towns-pane canvas").count() == 0
     assert frame.locator(".leaflet-territories-pane canvas").count() == 1
     towns.click()  # and back, from the layers the frame kept
-    frame.wait_for_function(N_TOWNS_IS, arg=66)
+    frame.wait_for_function(N_TOWNS_IS, arg=N_BUILTIN)
     assert frame.locator(".leaflet-towns-pane canvas").count() == 1
     assert frame.evaluate("() => window.__frontline_mark") == 1
     assert page.errors == []
@@ -517,10 +538,10 @@ def test_a_bad_file_keeps_the_data_and_the_app_running(server, page, tmp_path):
     page.get_by_text("the map keeps showing the data it had").wait_for()
     page.get_by_text("junk.csv: this is a binary file", exact=False).wait_for()
     towns = frame.evaluate(TOWNS_JS)
-    assert len(towns) == 66
+    assert len(towns) == N_BUILTIN
     upload(page, tmp_path, {"js.csv": (CORPUS / "javascript_url.csv").read_bytes()})
     page.get_by_text("the map keeps showing the data it had").wait_for()
-    assert len(frame.evaluate(TOWNS_JS)) == 66
+    assert len(frame.evaluate(TOWNS_JS)) == N_BUILTIN
     page.get_by_role("button", name="Next change").click()
     wait_title(frame, "3 April 2016")
     assert page.errors == []
@@ -557,11 +578,11 @@ def test_an_upload_stays_in_its_own_session(server, browser, tmp_path):
         frame_a = map_frame(a)
         frame_a.wait_for_function(N_TOWNS_IS, arg=1)
         # Bob, at the same time, still has the built-in data, also after a fresh load.
-        assert len(frame_b.evaluate(TOWNS_JS)) == 66
+        assert len(frame_b.evaluate(TOWNS_JS)) == N_BUILTIN
         b.reload()
         frame_b = map_frame(b)
         wait_title(frame_b, "25 March 2016")
-        assert len(frame_b.evaluate(TOWNS_JS)) == 66
+        assert len(frame_b.evaluate(TOWNS_JS)) == N_BUILTIN
         assert "evil-town" not in frame_b.evaluate(TOWNS_JS)
         a.screenshot(path=str(ARTIFACTS / "upload-session-alice.png"), full_page=True)
         b.screenshot(path=str(ARTIFACTS / "upload-session-bob.png"), full_page=True)

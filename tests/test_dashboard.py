@@ -471,7 +471,11 @@ def test_control_chart_keeps_key_places_and_stays_small():
     charts.control_chart(kept).to_dict()  # under Altair's row limit: no MaxRowsError
     from geodata import load_builtin
 
-    small = charts.control_segments(load_builtin())
+    builtin = charts.control_segments(load_builtin())
+    kept = charts.busiest_places(builtin)
+    assert kept["place_id"].nunique() == charts.MAX_CHART_PLACES  # 500+ towns: capped
+    assert set(charts.KEY_PLACES) <= set(kept["place_id"])  # the seven key places stay
+    small = builtin[builtin["place_id"].isin(charts.KEY_PLACES)]
     assert charts.busiest_places(small) is small
 
 
