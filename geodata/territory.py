@@ -36,7 +36,7 @@ EPSG:4326.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -73,7 +73,7 @@ DEFAULT_REACH_FACTOR = 1.0
 #: Tiers of a faction's land: near its towns, and the rest.
 TIERS = ("core", "nominal")
 
-_SMOOTH_ITERATIONS = 3
+_SMOOTH_ITERATIONS = 2
 _TERRITORY_COLUMNS = [
     "faction",
     "status",
@@ -115,11 +115,12 @@ def _polygonal(geom):
     """The polygonal parts of a geometry (an intersection can add lines and points)."""
     if geom is None or geom.is_empty:
         return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
     if not parts:
         return None
-    out = shapely.union_all(parts) if len(parts) > 1 else parts[0]
-    return None if out.is_empty else out
+    return shapely.union_all(parts) if len(parts) > 1 else parts[0]
 
 
 def _valid(geom):
@@ -146,6 +147,11 @@ class _Cells:
     nominal_km2: np.ndarray
     reach_m: np.ndarray
     points: np.ndarray  # place points in the metric CRS
+    unions: OrderedDict = field(default_factory=OrderedDict)  # see _union
+
+    @property
+    def has_cell(self) -> np.ndarray:
+        return np.array([g is not None for g in self.cells], dtype=bool)
 
 
 def _reach(points: np.ndarray, region: np.ndarray, params: tuple) -> np.ndarray:
@@ -318,143 +324,206 @@ def _chaikin(coords: np.ndarray, closed: bool, iterations: int) -> np.ndarray:
     return coords
 
 
-def _smooth_coverage(polygons: list, outline, iterations: int) -> list:
-    """Smooth the shared edges of polygons that tile ``outline``; keep the outline.
+def _offset_probes(coords, first, count):
+    """Points 0.5 m either side of the middle segment of each line."""
+    k = first + (count - 1) // 2
+    p0, p1 = coords[k], coords[np.minimum(k + 1, len(coords) - 1)]
+    d = p1 - p0
+    normal = np.column_stack([-d[:, 1], d[:, 0]]) / np.maximum(np.hypot(*d.T), 1e-9)[:, None]
+    mid = (p0 + p1) / 2
+    return shapely.points(mid + 0.5 * normal), shapely.points(mid - 0.5 * normal)
+
+
+def _sides(lines, polygons: list) -> np.ndarray:
+    """Index of the polygon on either side of each line (-1: none)."""
+    coords, which = shapely.get_coordinates(lines, return_index=True)
+    first = np.searchsorted(which, np.arange(len(lines)))
+    count = np.bincount(which, minlength=len(lines))
+    kept = [i for i, g in enumerate(polygons) if g is not None]
+    out = np.full((len(lines), 2), -1)
+    if not kept or not len(lines):
+        return out
+    tree = shapely.STRtree(np.asarray([polygons[i] for i in kept], dtype=object))
+    ids = np.asarray(kept)
+    for side, probe in enumerate(_offset_probes(coords, first, count)):
+        pt, pol = tree.query(probe, predicate="within")
+        out[pt, side] = ids[pol]
+    return out
+
+
+def _smooth_coverage(
+    polygons: list, iterations: int, anchors: list | None = None
+) -> tuple[list, list]:
+    """Smooth the shared edges of polygons that form a coverage; keep its outline.
 
     The boundaries are noded into arcs that end where three or more polygons
     (or the outline) meet; each inner arc is smoothed with its ends fixed, so
-    a shared edge stays shared. The faces rebuilt from the arcs go back to the
-    polygon that holds most of each.
+    a shared edge stays shared and the result is again an exact coverage.
+    The faces rebuilt from the arcs go back to the polygon that holds each.
+    ``anchors``, ``(point, polygon index)`` pairs (the towns), stay inside
+    their polygon: the arcs around a town that smoothing would leave outside
+    are kept as they were.
+
+    Returns
+    -------
+    (list, list)
+        The smoothed polygons (same order; None for a sliver that smoothing
+        gave to its neighbours), and the inner arcs as ``(i, j, line)``: the
+        indices of the polygons on either side and the (smoothed) line.
     """
-    if len(polygons) < 2 or iterations <= 0:
-        return polygons
-    lines = shapely.union_all([shapely.boundary(p) for p in polygons])
-    arcs = shapely.get_parts(shapely.line_merge(lines))
-    # The coverage's own outline (the country's, as the cells drew it) stays put.
-    edge = shapely.buffer(shapely.boundary(shapely.coverage_union_all(polygons)), 0.5)
-    shapely.prepare(edge)
-    on_outline = shapely.covered_by(arcs, edge)
-    smoothed = []
-    for arc, keep in zip(arcs, on_outline, strict=True):
-        if keep:
-            smoothed.append(arc)
-            continue
-        coords = shapely.get_coordinates(arc)
-        closed = bool(np.allclose(coords[0], coords[-1]))
-        smoothed.append(shapely.linestrings(_chaikin(coords, closed, iterations)))
-    noded = shapely.get_parts(shapely.union_all(smoothed))
-    faces = shapely.get_parts(shapely.polygonize(noded))
-    if not len(faces):
-        return polygons
-    tree = shapely.STRtree(np.asarray(polygons, dtype=object))
-    probe = shapely.point_on_surface(faces)
-    owner = np.full(len(faces), -1)
-    face_i, poly_i = tree.query(probe, predicate="within")
-    owner[face_i] = poly_i
-    for f in np.flatnonzero(owner < 0):  # a probe on an edge: the largest overlap wins
-        hits = tree.query(faces[f])
-        if len(hits):
-            overlap = shapely.area(shapely.intersection(faces[f], tree.geometries[hits]))
-            owner[f] = hits[int(np.argmax(overlap))]
-    out = []
-    for i, original in enumerate(polygons):
-        mine = faces[owner == i]
-        out.append(shapely.coverage_union_all(mine) if len(mine) else original)
-    return out
+    if len(polygons) < 2:
+        return list(polygons), []
+    polys = np.asarray(polygons, dtype=object)
+    arcs = shapely.get_parts(shapely.line_merge(shapely.union_all(shapely.boundary(polys))))
+    sides = _sides(arcs, polygons)
+    inner_mask = (sides[:, 0] >= 0) & (sides[:, 1] >= 0) & (sides[:, 0] != sides[:, 1])
+    coords, which = shapely.get_coordinates(arcs, return_index=True)
+    first = np.searchsorted(which, np.arange(len(arcs)))
+    count = np.bincount(which, minlength=len(arcs))
+    smooth_lines = np.array(arcs, dtype=object)
+    if iterations > 0 and inner_mask.any():
+        pieces, index = [], []
+        for n, a_ in enumerate(np.flatnonzero(inner_mask)):
+            xy = coords[first[a_] : first[a_] + count[a_]]
+            out = _chaikin(xy, bool((xy[0] == xy[-1]).all()), iterations)
+            pieces.append(out)
+            index.append(np.full(len(out), n))
+        lines = shapely.linestrings(np.vstack(pieces), indices=np.concatenate(index))
+        # Thinned to 150 m: both sides share this very line.
+        smooth_lines[inner_mask] = shapely.simplify(lines, 150.0)
+    frozen = np.zeros(len(polygons), dtype=bool)  # polygons whose arcs stay as they were
+    ptree = shapely.STRtree(polys)
+    # Only towns inside their polygon to begin with (a town on the coast or a
+    # border can lie a little outside its country's outline).
+    anchors = [(point, i) for point, i in (anchors or []) if polygons[i].contains(point)]
+    for _attempt in range(5):
+        use = np.where(
+            inner_mask & ~(frozen[np.maximum(sides[:, 0], 0)] | frozen[np.maximum(sides[:, 1], 0)]),
+            smooth_lines,
+            arcs,
+        )
+        # Noded again: two smoothed arcs near a junction can cross.
+        noded = shapely.get_parts(shapely.union_all(np.asarray(use, dtype=object)))
+        faces = shapely.get_parts(shapely.polygonize(noded))
+        if not len(faces):
+            return list(polygons), []
+        owner = np.full(len(faces), -1)
+        face_i, pol_i = ptree.query(shapely.point_on_surface(faces), predicate="within")
+        owner[face_i] = pol_i
+        for f in np.flatnonzero(owner < 0):  # a probe on an edge: the largest overlap wins
+            hits = ptree.query(faces[f])
+            if len(hits):
+                overlap = shapely.area(shapely.intersection(faces[f], ptree.geometries[hits]))
+                owner[f] = hits[int(np.argmax(overlap))]
+        out = []
+        for i in range(len(polygons)):
+            mine = faces[owner == i]
+            out.append(shapely.coverage_union_all(mine) if len(mine) else None)
+        lost = [
+            i
+            for point, i in anchors
+            if not frozen[i] and (out[i] is None or not out[i].contains(point))
+        ]
+        if not lost:
+            break
+        frozen[lost] = True
+    used = np.asarray(use, dtype=object)[inner_mask]
+    final = _sides(used, out)
+    ok = (final[:, 0] >= 0) & (final[:, 1] >= 0) & (final[:, 0] != final[:, 1])
+    inner = [(int(final[n, 0]), int(final[n, 1]), used[n]) for n in np.flatnonzero(ok)]
+    return out, inner
 
 
 # --- one epoch ---------------------------------------------------------------
 
 
 def _compute_epoch(dataset: Dataset, date, params: tuple, theatre) -> dict:
+    """Zones ``(faction, status, contested_by, tier, country, geometry)`` and fronts
+    ``(faction_a, faction_b, tier, line)`` of one epoch (metric CRS).
+
+    A country whose towns are labelled as in an epoch already computed (most
+    changes touch one country) reuses that country's zones and fronts.
+    """
     state = _state(dataset, date)
     c = _cells(dataset, params, theatre)
     faction, status, other = _labels(state)
+    cache = dataset.cached(("territory-countries", params, _wkb(theatre)), OrderedDict)
     zones, fronts = [], []
-    for r, (code, outline) in enumerate(c.regions):
-        idx = np.flatnonzero((c.region == r) & np.array([g is not None for g in c.cells]))
-        if not len(idx):
-            zones.append((UNKNOWN, "unknown", "", "nominal", code, outline, outline))
-            continue
-        keys = list(zip(faction[idx], status[idx], other[idx], strict=True))
-        groups: dict[tuple, list[int]] = {}
-        for i, key in zip(idx, keys, strict=True):
-            groups.setdefault(key, []).append(i)
-        names = sorted(groups)
-        dissolved = [shapely.coverage_union_all(c.cells[groups[k]]) for k in names]
-        smooth = _smooth_coverage(dissolved, outline, _SMOOTH_ITERATIONS)
-        for key, geom in zip(names, smooth, strict=True):
-            f, s, o = key
-            if f == UNKNOWN:
-                zones.append((f, s, o, "nominal", code, geom, geom))
-                continue
-            cores = [g for g in c.core[groups[key]] if g is not None]
-            core_mask = shapely.coverage_union_all(cores) if cores else None
-            zones.append((f, s, o, "core", code, geom, core_mask))
-        fronts.extend(_fronts_of(c, r, names, dissolved, smooth, faction))
+    for r in range(len(c.regions)):
+        idx = np.flatnonzero((c.region == r) & c.has_cell)
+        key = (r, tuple(faction[idx]), tuple(status[idx]), tuple(other[idx]))
+        if key in cache:
+            cache.move_to_end(key)
+        else:
+            cache[key] = _country_epoch(c, r, idx, faction, status, other)
+            if len(cache) > 2 * _EPOCH_CACHE_SIZE:
+                cache.popitem(last=False)
+        z, f = cache[key]
+        zones.extend(z)
+        fronts.extend(f)
     return {"zones": zones, "fronts": fronts}
 
 
-def _fronts_of(c: _Cells, r: int, names, dissolved, smooth, faction) -> list:
-    """Front lines between the smoothed zones of one country: (fa, fb, tier, line)."""
-    by_faction: dict[str, list[int]] = {}
-    for i, (f, _s, _o) in enumerate(names):
-        if f != UNKNOWN:
-            by_faction.setdefault(f, []).append(i)
-    if len(by_faction) < 2:
-        return []
-    merged = {
-        f: shapely.union_all([smooth[i] for i in ix]) if len(ix) > 1 else smooth[ix[0]]
-        for f, ix in by_faction.items()
-    }
-    # Towns of each faction with their reach, to tell core fronts from nominal ones.
-    in_region = c.region == r
-    out = []
-    codes = sorted(merged)
-    for a_i, fa in enumerate(codes):
-        for fb in codes[a_i + 1 :]:
-            a_edge, b_edge = shapely.boundary(merged[fa]), shapely.boundary(merged[fb])
-            shared = shapely.intersection(a_edge, b_edge)
-            shared = shapely.line_merge(
-                shapely.union_all(
-                    [g for g in shapely.get_parts(shared) if g.geom_type.endswith("LineString")]
-                )
-            )
-            if shared.is_empty or shapely.length(shared) < 1.0:
-                continue
-            for tier, line in _split_by_reach(c, in_region, faction, fa, fb, shared):
-                out.append((fa, fb, tier, line))
-    return out
+def _country_epoch(c: _Cells, r: int, idx, faction, status, other) -> tuple[list, list]:
+    code, outline = c.regions[r]
+    if not len(idx):
+        return [(UNKNOWN, "unknown", "", "nominal", code, outline)], []
+    groups: dict[tuple, list[int]] = {}
+    for i in idx:
+        groups.setdefault((faction[i], status[i], other[i]), []).append(i)
+    pieces, names = [], []
+    for key in sorted(groups):
+        members = groups[key]
+        if key[0] == UNKNOWN:  # no holder: no core
+            parts = [g for g in c.cells[members] if g is not None]
+            tiers = [("nominal", parts)]
+        else:
+            tiers = [
+                ("core", [g for g in c.core[members] if g is not None]),
+                ("nominal", [g for g in c.nominal[members] if g is not None]),
+            ]
+        for tier, parts in tiers:
+            if parts:
+                pieces.append(_union(c, (tier, key[0] == UNKNOWN, tuple(members)), parts))
+                names.append((*key, tier))
+    # Each held town stays inside its own core.
+    where = {name: n for n, name in enumerate(names)}
+    anchors = [
+        (c.points[i], where[(faction[i], status[i], other[i], "core")])
+        for i in idx
+        if (faction[i], status[i], other[i], "core") in where
+    ]
+    smooth, arcs = _smooth_coverage(pieces, _SMOOTH_ITERATIONS, anchors)
+    zones = [
+        (f, s_, o, tier, code, geom)
+        for (f, s_, o, tier), geom in zip(names, smooth, strict=True)
+        if geom is not None
+    ]
+    fronts = []
+    for i, j, line in arcs:
+        fa, fb = names[i][0], names[j][0]
+        if fa == fb or UNKNOWN in (fa, fb):
+            continue
+        tier = "core" if names[i][3] == names[j][3] == "core" else "nominal"
+        fronts.append((min(fa, fb), max(fa, fb), tier, line))
+    return zones, fronts
 
 
-def _split_by_reach(c: _Cells, in_region, faction, fa, fb, line) -> list:
-    """Split a front into the part within reach of both sides' towns and the rest."""
-    pieces = shapely.get_parts(shapely.segmentize(line, 2000.0))
-    segments = []
-    for piece in pieces:
-        xy = shapely.get_coordinates(piece)
-        segments.extend(np.stack([xy[:-1], xy[1:]], axis=1))
-    if not segments:
-        return []
-    segments = np.asarray(segments)
-    mid = segments.mean(axis=1)
-    near = np.ones(len(mid), dtype=bool)
-    for side in (fa, fb):
-        towns = np.flatnonzero(in_region & (faction == side))
-        xy = shapely.get_coordinates(c.points[towns])
-        reach = c.reach_m[towns]
-        ok = np.zeros(len(mid), dtype=bool)
-        for start in range(0, len(xy), 256):
-            d = np.hypot(mid[:, None, 0] - xy[None, start : start + 256, 0],
-                         mid[:, None, 1] - xy[None, start : start + 256, 1])  # fmt: skip
-            ok |= (d <= reach[None, start : start + 256] * 1.05).any(axis=1)
-        near &= ok
-    out = []
-    for tier, mask in (("core", near), ("nominal", ~near)):
-        if mask.any():
-            lines = shapely.linestrings(segments[mask])
-            out.append((tier, shapely.line_merge(shapely.union_all(lines))))
-    return out
+def _union(c: _Cells, key: tuple, parts: list):
+    """The union of a group's cells (or cores, or peripheries), kept for the next epochs."""
+    cache = c.unions
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    geom = shapely.coverage_union_all(np.asarray(parts, dtype=object))
+    cache[key] = geom
+    if len(cache) > 4096:
+        cache.popitem(last=False)
+    return geom
+
+
+def _wkb(theatre):
+    return None if theatre is None else theatre.wkb
 
 
 # --- public functions ----------------------------------------------------------
@@ -505,25 +574,10 @@ def territories(
     """
     params = _params(max_reach_km, min_reach_km, reach_factor)
     epoch = _per_epoch(dataset, date, params, theatre)
-    rows = []
-    for f, s, o, tier, code, geom, core_mask in epoch["zones"]:
-        if tier == "nominal":  # unknown land: one tier
-            rows.append((f, s, o, "nominal", code, geom))
-            continue
-        if core_mask is None:
-            core, rest = None, geom
-        else:
-            core = _valid(shapely.intersection(geom, core_mask))
-            rest = _valid(shapely.difference(geom, core_mask))
-        if core is not None:
-            rows.append((f, s, o, "core", code, core))
-        if rest is not None:
-            rows.append((f, s, o, "nominal", code, rest))
+    rows = [z for z in epoch["zones"] if z[5] is not None and not z[5].is_empty]
     frame = pd.DataFrame(rows, columns=["faction", "status", "contested_by", "tier", "country",
                                         "geometry"])  # fmt: skip
     frame["area_km2"] = np.round(shapely.area(frame["geometry"].to_numpy()) / 1e6, 1)
-    # Edges of 2 km at most: a shared edge reprojects to the same curve on both sides.
-    frame["geometry"] = shapely.segmentize(frame["geometry"].to_numpy(), 2000.0)
     frame["contested_by"] = frame["contested_by"].replace("", None)
     frame = frame[frame["area_km2"] > 0]
     out = gpd.GeoDataFrame(
@@ -533,7 +587,7 @@ def territories(
     ).reset_index(drop=True)
     out = out.to_crs("EPSG:4326")
     bad = ~out.is_valid
-    if bad.any():  # a spike thinner than the grid can cross itself once reprojected
+    if bad.any():  # a spike of a few metres can cross itself once reprojected
         out.loc[bad, "geometry"] = [_polygonal(shapely.make_valid(g)) for g in out.geometry[bad]]
     return out
 
@@ -568,9 +622,9 @@ def front_lines(
         grouped.setdefault((fa, fb, tier), []).append(line)
     rows = []
     for (fa, fb, tier), lines in sorted(grouped.items()):
-        line = shapely.line_merge(shapely.union_all(lines)) if len(lines) > 1 else lines[0]
-        length = round(float(shapely.length(line)) / 1000, 1)
-        rows.append((fa, fb, tier, length, shapely.segmentize(line, 2000.0)))
+        # The arcs meet only at their ends (they come from one noded coverage).
+        line = shapely.line_merge(shapely.multilinestrings(lines)) if len(lines) > 1 else lines[0]
+        rows.append((fa, fb, tier, round(float(shapely.length(line)) / 1000, 1), line))
     out = gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=_FRONT_COLUMNS), geometry="geometry", crs=METRIC_CRS
     )
