@@ -153,10 +153,14 @@ def format_coverage(report: Coverage, *, top_domains: int = 15) -> str:
     """Return the coverage report as plain text (what ``frontline coverage`` prints)."""
     t = report.totals
     lines = [
-        f"Coverage of the reference list (GeoNames towns of 1,000+): {t['covered']} of "
-        f"{t['reference'] - t['excluded']} ({t['percent']:.1f} %; {t['excluded']} excluded)",
-        f"Places: {t['places']}, of which {t['places_with_change']} change hands at least once; "
-        f"events: {t['events']} ({t['unknown_periods']} open a period of unknown holder)",
+        (
+            f"Coverage of the reference list (GeoNames towns of 1,000+): {t['covered']} of "
+            f"{t['reference'] - t['excluded']} ({t['percent']:.1f} %; {t['excluded']} excluded)"
+        ),
+        (
+            f"Places: {t['places']}, of which {t['places_with_change']} change hands at least "
+            f"once; events: {t['events']} ({t['unknown_periods']} open a period of unknown holder)"
+        ),
         "",
         f"{'country':<8}{'governorate':<15}{'covered':>9}{'of':>5}{'%':>8}",
     ]
