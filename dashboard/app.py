@@ -67,6 +67,13 @@ def _sidebar(dataset: Dataset) -> None:
         )
 
 
+def _chart(spec: dict | None, stamp: pd.Timestamp) -> None:
+    if spec is None:
+        st.warning("This chart cannot be drawn for this data; the map and the panels can.")
+        return
+    st.vega_lite_chart(spec=charts.mark_date(spec, stamp), width="stretch")
+
+
 def _main_view(dataset: Dataset, key: str) -> None:
     ss = st.session_state
     first, last = state.date_bounds(dataset)
@@ -117,14 +124,10 @@ def _main_view(dataset: Dataset, key: str) -> None:
     )
     if control_tab.open:
         with control_tab:
-            st.vega_lite_chart(
-                spec=charts.mark_date(cache.control_spec(dataset, key), stamp), width="stretch"
-            )
+            _chart(cache.control_spec(dataset, key), stamp)
     if area_tab.open:
         with area_tab:
-            st.vega_lite_chart(
-                spec=charts.mark_date(cache.area_spec(dataset, key), stamp), width="stretch"
-            )
+            _chart(cache.area_spec(dataset, key), stamp)
             st.caption(
                 "Sum of the land nearer to each town than to its neighbours, up to "
                 f"{DEFAULT_MAX_REACH_KM:g} km from it, by the town's holder at each change."

@@ -18,7 +18,7 @@ import pandas as pd
 from .dataset import DataError, Dataset
 from .events import TIMELINE_END, TIMELINE_START, format_date
 from .gazetteer import GeocodeError
-from .io import DATA_DIR, load_builtin, load_dataset, read_table
+from .io import DATA_DIR, load_builtin, load_dataset, read_limited, read_table
 from .timeline import control_at, events_between
 from .validate import errors_only, parse_date, validate_events, validate_places
 
@@ -63,10 +63,7 @@ def load_data(path: str | None) -> Dataset:
         raise CliError(f"--data: no such file or folder: {path}", 2)
     from .upload import read_upload
 
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise CliError(f"--data: cannot read {path}: {exc.strerror}") from None
+    raw = read_limited(p)  # the size is checked before reading: a 200 MB file is not read
     result = read_upload(raw, filename=p.name, mode="replace")
     if result.errors:
         raise DataError(result.errors)
@@ -332,12 +329,18 @@ def cmd_export(args) -> int:
     suffixes = {f.extension: f.code for f in EXPORT_FORMATS.values()}
     suffixes |= {".json": "geojson", ".htm": "html"}
     out, fmt = _output_path(args.out, suffixes, args.format)
+    if fmt != "html" and (args.self_contained or args.tiles):
+        flag = "--self-contained" if args.self_contained else "--tiles"
+        raise CliError(f"{flag} is for the html format, not {fmt}", 2)
     data = load_data(args.data)
     try:
         content = export_state(data, args.date, fmt, extent=args.extent or "theatre",
-                               dpi=args.dpi)  # fmt: skip
+                               dpi=args.dpi, self_contained=args.self_contained,
+                               tiles=args.tiles)  # fmt: skip
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
+    except FileNotFoundError as exc:  # --self-contained without django-js-lib-leaflet
+        raise CliError(str(exc), 1) from None
     _write(out, content)
     if args.json:
         _dump({"path": str(out), "format": fmt, "date": _iso(args.date), "bytes": len(content)})
@@ -469,6 +472,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "data formats always hold every place")  # fmt: skip
     p.add_argument("--dpi", type=_dpi_arg, default=150,
                    help="resolution of PNG images, 72..300 (default 150)")  # fmt: skip
+    p.add_argument("--self-contained", action="store_true",
+                   help="html: inline Leaflet, so the page loads nothing from the network "
+                        "(default: Leaflet 1.9.4 from the jsDelivr CDN, with integrity "
+                        "hashes)")  # fmt: skip
+    p.add_argument("--tiles", action="store_true",
+                   help="html: add OpenStreetMap background tiles (loaded from "
+                        "tile.openstreetmap.org when opened; default: off)")  # fmt: skip
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("replay", parents=[common],

@@ -18,6 +18,7 @@ app or threads.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import threading
@@ -644,6 +645,24 @@ def _place_labels(fig, ax, towns, xy, avoid, *, all_towns: bool = True) -> None:
 # --------------------------------------------------------------------------- the figure
 
 
+#: Every text of the map is drawn as written: "$" in a place name is not the start of
+#: a formula (mathtext), and nothing goes through LaTeX. Text objects keep the
+#: setting they were made with, so it holds through savefig too.
+PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
+
+
+def _plain_text(draw):
+    """Run a drawing function with :data:`PLAIN_TEXT`."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(PLAIN_TEXT):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+@_plain_text
 def map_figure(
     scene: Scene,
     *,
