@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geodata.dataset import Dataset
+from geodata.dataset import DataError, Dataset
 from geodata.events import format_date
 from geodata.factions import FACTION_CODES, FACTIONS
 from geodata.territory import DEFAULT_MAX_REACH_KM
@@ -141,6 +141,17 @@ def main() -> None:
     """Run one pass of the dashboard (Streamlit calls the script on every interaction)."""
     # No page_icon: Streamlit fetches icon images from a CDN, which fails offline.
     st.set_page_config(page_title="Frontline Atlas", layout="wide")
+    try:
+        _page()
+    except DataError as error:  # a damaged built-in file: a message, not a traceback page
+        st.error(
+            "Frontline Atlas cannot show its data: "
+            + md("; ".join(str(p) for p in error.problems[:5]))
+        )
+        st.stop()
+
+
+def _page() -> None:
     try:
         cache.leaflet_static(str(_app_dir()))
     except FileNotFoundError as error:  # the map cannot load Leaflet: say why

@@ -306,5 +306,17 @@ def load_builtin() -> Dataset:
     """Return the built-in, curated dataset shipped in ``geodata/data``.
 
     The result is shared: treat it as read-only.
+
+    Raises
+    ------
+    DataError
+        When a built-in file is damaged (every problem found, and what to do).
     """
-    return load_dataset(DATA_DIR / "places.csv", DATA_DIR / "events.csv", name="built-in")
+    from .borders import damaged_builtin
+
+    try:
+        return load_dataset(DATA_DIR / "places.csv", DATA_DIR / "events.csv", name="built-in")
+    except DataError as exc:
+        raise DataError(damaged_builtin("data", exc).problems + exc.problems) from None
+    except Exception as exc:  # noqa: BLE001 - any failure to read our own files: say so
+        raise damaged_builtin("data", exc) from None

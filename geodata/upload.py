@@ -70,6 +70,7 @@ MAX_CELL_CHARS = 2_000
 # Each distinct name is geocoded once (~1 ms); this bounds the work a file can ask for.
 MAX_PLACE_NAMES = 2_000
 PLACE_NAME_COLUMNS = ("place", "place_name", "town")
+_TOO_MANY = "the file names"
 MODES = ("replace", "layer")
 
 _COLUMN_SYNONYMS = {"latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon"}
@@ -964,8 +965,8 @@ def _resolve(sheet: _Sheet, places: _Places, confirmed: dict, unit: str):
                 file,
                 None,
                 None,
-                f"the file names {len(by_key):,} different "
-                f"places; the limit is {MAX_PLACE_NAMES:,}",
+                f"{_TOO_MANY} {len(by_key):,} different places; the limit is "
+                f"{MAX_PLACE_NAMES:,}: split it into several files",
             )
         )
         return ids, {}, [], problems, set()
@@ -1277,6 +1278,9 @@ def _read_events(sheet, known, problems, *, base, mode, dayfirst, confirmed) -> 
     notes = _normalize_dates(sheet, dayfirst=dayfirst)
     _event_points(sheet)
     ids, waiting, to_confirm, place_problems, skipped = _resolve(sheet, known, confirmed, unit)
+    too_many = [p for p in place_problems if p.row is None and p.message.startswith(_TOO_MANY)]
+    if too_many:  # one problem for the file, not one per row whose place was not looked up
+        return _result(None, problems + sheet.problems + too_many, [], _empty_pending(), mode, base)
     problems += sheet.problems + place_problems
     table = sheet.table
     helper = [c for c in (*PLACE_NAME_COLUMNS, "lat", "lon", "geometry") if c in table.columns]
