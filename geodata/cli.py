@@ -424,6 +424,8 @@ def cmd_export(args) -> int:
         content = export_state(data, args.date, fmt, extent=args.extent or "theatre",
                                dpi=args.dpi, self_contained=args.self_contained,
                                tiles=args.tiles)  # fmt: skip
+    except DataError:
+        raise  # a damaged built-in file (exit 1), not a bad argument
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
     except FileNotFoundError as exc:  # --self-contained without django-js-lib-leaflet
@@ -484,6 +486,8 @@ def cmd_replay(args) -> int:
         )  # fmt: skip
     except VideoUnavailable as exc:
         raise CliError(str(exc), 1) from None
+    except DataError:
+        raise
     except (TooManyFrames, ValueError) as exc:
         raise CliError(str(exc), 2) from None
     _write(out, content)
