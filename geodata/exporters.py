@@ -17,7 +17,7 @@ branca re-reads each element's *rendered* output as a template once more. No
 text from data may reach that second pass as template syntax: tooltips and
 popups go into the page as JSON strings whose ``{``, ``}``, ``%`` and ``#`` are
 written as ``\\uXXXX`` escapes (:func:`_js_string`), and the legend is
-inserted as a raw element that is never parsed (:class:`_Raw`).
+inserted as a raw element that is never parsed (:func:`_raw`).
 """
 
 from __future__ import annotations
@@ -800,21 +800,19 @@ def _leaflet_tags(self_contained: bool) -> str:
     return f"<style>\n{css}\n</style>\n<script>\n{js}\n</script>\n"
 
 
-class _Raw:
-    """A folium/branca child whose text is output as is: never parsed as a template."""
+def _raw(text: str):
+    """A branca element whose text is output as is: never parsed as a template."""
+    from branca.element import Element
 
-    def __new__(cls, text: str):
-        from branca.element import Element
+    class Raw(Element):
+        def __init__(self, text: str):
+            super().__init__()
+            self._text = text
 
-        class Raw(Element):
-            def __init__(self, text: str):
-                super().__init__()
-                self._text = text
+        def render(self, **kwargs) -> str:
+            return self._text
 
-            def render(self, **kwargs) -> str:
-                return self._text
-
-        return Raw(text)
+    return Raw(text)
 
 
 def to_html(
@@ -877,7 +875,7 @@ def to_html(
     # Leaflet is all the page needs (added below, with SRI or inlined): drop folium's
     # CDN links (Leaflet 1.9.3 without integrity, jQuery, Bootstrap, icon fonts).
     fmap.default_js, fmap.default_css = [], []
-    fmap.get_root().html.add_child(_Raw(_html_legend(scene)))
+    fmap.get_root().html.add_child(_raw(_html_legend(scene)))
     fmap.get_root().title = scene.title
     page = fmap.get_root().render()
     head = page.index("<head>") + len("<head>")

@@ -518,3 +518,33 @@ def test_html_export_loads_only_pinned_leaflet_and_no_tiles_by_default(builtin, 
     code, _, err = run(capsys, "export", "--date", DATE, "--out", tmp_path / "m.csv",
                        "--self-contained")  # fmt: skip
     assert code == 2 and "--self-contained is for the html format" in err
+
+
+@pytest.mark.browser
+def test_self_contained_html_draws_the_map_with_no_network(builtin, tmp_path):
+    """The self-contained export works offline: Leaflet inlined, nothing fetched."""
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("/usr/bin/chromium is missing (make chromium)")
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "offline.html"
+    path.write_bytes(to_html(build_scene(builtin, DATE), dataset=builtin, self_contained=True))
+    requests, errors = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route("**/*", lambda route: (requests.append(route.request.url),
+                                              route.continue_() if route.request.url.startswith(
+                                                  "file:") else route.abort()))  # fmt: skip
+            page.goto(path.as_uri())
+            page.wait_for_function("document.querySelectorAll('path.leaflet-interactive')"
+                                   ".length > 100", timeout=30_000)  # fmt: skip
+            assert page.evaluate("typeof L === 'object' && L.version") == "1.9.4"
+        finally:
+            browser.close()
+    assert errors == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
