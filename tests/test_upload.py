@@ -76,11 +76,10 @@ def generated(tmp_path_factory) -> Path:
     (folder / "too_many_columns.csv").write_text(
         ",".join(["place_id", *(f"c{i}" for i in range(60_000))]) + "\nmosul\n"
     )
-    wide = {"place": "Mosul", **{f"p{i}": i for i in range(200)}}
-    (folder / "too_many_columns.geojson").write_text(
-        json.dumps({"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": None, "properties": wide}]})  # fmt: skip
-    )
+    wide = {"type": "Feature", "geometry": None, "properties": {"place": "Mosul"}}
+    wide["properties"] |= {f"p{i}": i for i in range(200)}
+    doc = {"type": "FeatureCollection", "features": [wide]}
+    (folder / "too_many_columns.geojson").write_text(json.dumps(doc))
     names = [f"Tell Nowhere {i},initial,2012-01-01,SYGOV,https://x.org" for i in range(2_001)]
     (folder / "too_many_names.csv").write_text(
         "\n".join(["place,kind,date,to_faction,source_url", *names]) + "\n"
