@@ -1,22 +1,38 @@
 # Frontline Atlas: `make run` starts the dashboard, `make test` runs every test.
-# Both create .venv when it is missing and install what the project needs.
+# Both create .venv when it is missing and install what the project needs, at the
+# versions pinned in constraints.txt (the tested set; `make lock` refreshes it).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint bench chromium static clean
+.PHONY: run test lint bench chromium static clean lock
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $(VENV)/.installed $@
+
+# Refresh constraints.txt: the newest releases within pyproject.toml's ranges,
+# installed into a scratch environment and frozen. Then run `make test` (which
+# reinstalls from the new file) before committing it.
+lock:
+	rm -rf .venv-lock
+	python3 -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet --upgrade -e '.[test]'
+	{ sed -n '/^#/p' $(CONSTRAINTS); \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	rm -rf .venv-lock
+	@echo "constraints.txt refreshed: run 'make test', then commit it"
 
 # Debian's Chromium for the browser tests (never `playwright install`).
 chromium:
@@ -49,4 +65,4 @@ bench: $(VENV)/.installed-test chromium
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .venv-lock .pytest_cache build *.egg-info

@@ -80,9 +80,9 @@ def machine() -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", nargs="*", help="sections: core export browser")
+    parser.add_argument("--only", nargs="*", help="sections: core export browser load")
     args = parser.parse_args(argv)
-    sections = set(args.only or ["core", "export", "browser"])
+    sections = set(args.only or ["core", "export", "browser", "load"])
     results = Results()
     header = machine()  # before the sections: the load average at the start
     print(f"{'benchmark':<66} {'result':>14}  target")
@@ -117,9 +117,15 @@ def main(argv=None) -> int:
 
         browser_benchmarks(results)
 
+    def load():
+        from .load import load_benchmarks
+
+        load_benchmarks(results)
+
     section("core", core)
     section("export", export)
     section("browser", browser)
+    section("load", load)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     results.notes.append(
         f"Load average at the end: {load} (1, 5, 15 min). Timings are wall-clock on a shared "
@@ -131,8 +137,11 @@ def main(argv=None) -> int:
     )
     if results.notes:
         text += "\n## Notes\n\n" + "\n".join(f"- {n}" for n in results.notes) + "\n"
-    (HERE / "RESULTS.md").write_text(text)
-    print(f"\nwritten {HERE / 'RESULTS.md'}")
+    # A partial run (--only) must not replace the full run's RESULTS.md.
+    path = HERE / "RESULTS.md" if args.only is None else HERE / "out" / "RESULTS-partial.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    print(f"\nwritten {path}")
     missed = [r for r in results.rows if r[4] is False]
     return 1 if failed or (missed and os.environ.get("BENCH_STRICT")) else 0
 

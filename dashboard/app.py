@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geodata.dataset import Dataset
+from geodata.dataset import DataError, Dataset
 from geodata.events import format_date
 from geodata.factions import FACTION_CODES, FACTIONS
 from geodata.territory import DEFAULT_MAX_REACH_KM
@@ -67,6 +67,13 @@ def _sidebar(dataset: Dataset) -> None:
         )
 
 
+def _chart(spec: dict | None, stamp: pd.Timestamp) -> None:
+    if spec is None:
+        st.warning("This chart cannot be drawn for this data; the map and the panels can.")
+        return
+    st.vega_lite_chart(spec=charts.mark_date(spec, stamp), width="stretch")
+
+
 def _main_view(dataset: Dataset, key: str) -> None:
     ss = st.session_state
     first, last = state.date_bounds(dataset)
@@ -117,14 +124,10 @@ def _main_view(dataset: Dataset, key: str) -> None:
     )
     if control_tab.open:
         with control_tab:
-            st.vega_lite_chart(
-                spec=charts.mark_date(cache.control_spec(dataset, key), stamp), width="stretch"
-            )
+            _chart(cache.control_spec(dataset, key), stamp)
     if area_tab.open:
         with area_tab:
-            st.vega_lite_chart(
-                spec=charts.mark_date(cache.area_spec(dataset, key), stamp), width="stretch"
-            )
+            _chart(cache.area_spec(dataset, key), stamp)
             st.caption(
                 "Sum of the land nearer to each town than to its neighbours, up to "
                 f"{DEFAULT_MAX_REACH_KM:g} km from it, by the town's holder at each change."
@@ -138,6 +141,17 @@ def main() -> None:
     """Run one pass of the dashboard (Streamlit calls the script on every interaction)."""
     # No page_icon: Streamlit fetches icon images from a CDN, which fails offline.
     st.set_page_config(page_title="Frontline Atlas", layout="wide")
+    try:
+        _page()
+    except DataError as error:  # a damaged built-in file: a message, not a traceback page
+        st.error(
+            "Frontline Atlas cannot show its data: "
+            + md("; ".join(str(p) for p in error.problems[:5]))
+        )
+        st.stop()
+
+
+def _page() -> None:
     try:
         cache.leaflet_static(str(_app_dir()))
     except FileNotFoundError as error:  # the map cannot load Leaflet: say why

@@ -204,17 +204,28 @@ def change_days(_dataset: Dataset, key: str) -> list:
     return [d.date() for d in change_dates(_dataset)]
 
 
+# A chart that cannot be made is cached as None (an exception is not cached, so the
+# work would be redone, and fail again, on every slider step): the app says so once.
 @st.cache_data(show_spinner=False)
-def control_spec(_dataset: Dataset, key: str) -> dict:
-    """Vega-Lite spec of :func:`dashboard.charts.control_chart` (no date mark)."""
-    segments = charts.control_segments(_dataset)
-    return charts.control_chart(charts.busiest_places(segments)).to_dict()
+def control_spec(_dataset: Dataset, key: str) -> dict | None:
+    """Vega-Lite spec of :func:`dashboard.charts.control_chart` (no date mark), or None."""
+    try:
+        segments = charts.control_segments(_dataset)
+        return charts.control_chart(charts.busiest_places(segments)).to_dict()
+    except Exception:  # noqa: BLE001 - any failure: no chart, said once, never retried
+        _LOG.warning("control chart failed for %s", key, exc_info=True)
+        return None
 
 
 @st.cache_data(show_spinner=False)
-def area_spec(_dataset: Dataset, key: str) -> dict:
-    """Vega-Lite spec of :func:`dashboard.charts.area_chart` over :func:`area_series`."""
-    return charts.area_chart(area_series(_dataset)).to_dict()
+def area_spec(_dataset: Dataset, key: str) -> dict | None:
+    """Vega-Lite spec of :func:`dashboard.charts.area_chart` over :func:`area_series`
+    (dates thinned to :data:`dashboard.charts.MAX_CHART_ROWS` rows), or None."""
+    try:
+        return charts.area_chart(charts.thin_dates(area_series(_dataset))).to_dict()
+    except Exception:  # noqa: BLE001 - as control_spec
+        _LOG.warning("area chart failed for %s", key, exc_info=True)
+        return None
 
 
 @st.cache_data(show_spinner=False)

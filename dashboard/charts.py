@@ -7,6 +7,7 @@ places them. Altair ships with Streamlit and draws without network.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from geodata.dataset import Dataset
@@ -70,10 +71,15 @@ def control_segments(dataset: Dataset) -> pd.DataFrame:
 
 
 MAX_CHART_PLACES = 80
+#: Rows of data a chart is given at most: Altair refuses more than 5,000 (MaxRowsError).
+MAX_CHART_ROWS = 4_000
 
 
-def busiest_places(segments: pd.DataFrame, *, limit: int = MAX_CHART_PLACES) -> pd.DataFrame:
-    """Keep the rows of at most ``limit`` places: the key places, then the most changed.
+def busiest_places(
+    segments: pd.DataFrame, *, limit: int = MAX_CHART_PLACES, max_rows: int = MAX_CHART_ROWS
+) -> pd.DataFrame:
+    """Keep the rows of at most ``limit`` places: the key places, then the most changed,
+    and no more than ``max_rows`` rows in all.
 
     A chart with one row per place is unreadable (and too big for Vega-Lite)
     beyond a few dozen places, as with a large upload.
@@ -84,13 +90,41 @@ def busiest_places(segments: pd.DataFrame, *, limit: int = MAX_CHART_PLACES) -> 
     >>> list(busiest_places(seg, limit=1)["place_id"])
     ['b', 'b']
     """
-    if segments["place_id"].nunique() <= limit:
+    if segments["place_id"].nunique() <= limit and len(segments) <= max_rows:
         return segments
     counts = segments["place_id"].value_counts()
     key = [p for p in KEY_PLACES if p in counts.index]
     others = [p for p in counts.index if p not in key]  # most runs of control first
-    keep = set((key + others)[:limit])
+    keep, rows = set(), 0
+    for place in key + others:
+        if len(keep) >= limit:
+            break
+        if rows + counts[place] > max_rows:
+            continue  # a place with fewer runs may still fit
+        keep.add(place)
+        rows += counts[place]
     return segments[segments["place_id"].isin(keep)].reset_index(drop=True)
+
+
+def thin_dates(frame: pd.DataFrame, *, column: str = "date", max_rows: int = MAX_CHART_ROWS):
+    """Keep the rows of evenly spread dates so that at most ``max_rows`` remain.
+
+    For a step chart of values at each date (:func:`area_chart`): with tens of
+    thousands of changes, a chart 700 pixels wide shows no more anyway.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"date": [1, 1, 2, 2, 3, 3], "v": range(6)})
+    >>> thin_dates(f, max_rows=4)["date"].tolist()
+    [1, 1, 3, 3]
+    """
+    if len(frame) <= max_rows:
+        return frame
+    dates = pd.Series(frame[column].unique()).sort_values().to_numpy()
+    per_date = len(frame) / len(dates)
+    keep = max(int(max_rows // per_date), 2)
+    picked = dates[np.unique(np.linspace(0, len(dates) - 1, keep).round().astype(int))]
+    return frame[frame[column].isin(picked)].reset_index(drop=True)
 
 
 def place_order(segments: pd.DataFrame) -> list[str]:

@@ -40,7 +40,9 @@ def _extent(choice: str, view_bounds) -> str | tuple[float, float, float, float]
 
 
 def _make(dataset: Dataset, date: str, fmt: str, extent, dpi: int) -> bytes:
-    return export_state(dataset, date, fmt, extent=extent, dpi=dpi)
+    # The interactive map carries Leaflet inside: it opens offline and loads nothing
+    # from the network (no CDN, no tiles; our own borders are drawn).
+    return export_state(dataset, date, fmt, extent=extent, dpi=dpi, self_contained=True)
 
 
 def export_panel(dataset: Dataset, date: pd.Timestamp, *, view_bounds=None) -> None:

@@ -144,7 +144,8 @@ def _confirm_names(builtin: Dataset, result) -> None:
         answers[entry["name"]] = st.selectbox(
             md(f"“{entry['name']}” — {entry['message']}"),
             options,
-            format_func=lambda v, names=names: md(names.get(v, v)),
+            # Options are shown as plain text, not Markdown: md() would show "&#40;".
+            format_func=lambda v, names=names: names.get(v, v),
             key=f"confirm_{i}_{entry['name']}",
         )
     if st.button("Apply these answers", key="upload_confirm"):

@@ -59,15 +59,40 @@ def load_borders() -> gpd.GeoDataFrame:
         MultiPolygon), in EPSG:4326.
     """
     path = resources.files("geodata") / "data" / "borders.geojson"
-    with resources.as_file(path) as file:
-        frame = gpd.read_file(file)
-    # GeoJSON is always WGS 84 lon/lat (RFC 7946), whatever the reader reports.
-    frame = frame.set_crs("EPSG:4326", allow_override=True)
-    invalid = ~frame.geometry.is_valid
-    if invalid.any():
-        frame.loc[invalid, "geometry"] = frame.geometry[invalid].make_valid()
-    frame = frame[["iso_a2", "name", "role", "geometry"]]
+    try:
+        with resources.as_file(path) as file:
+            frame = gpd.read_file(file)
+        # GeoJSON is always WGS 84 lon/lat (RFC 7946), whatever the reader reports.
+        frame = frame.set_crs("EPSG:4326", allow_override=True)
+        invalid = ~frame.geometry.is_valid
+        if invalid.any():
+            frame.loc[invalid, "geometry"] = frame.geometry[invalid].make_valid()
+        frame = frame[["iso_a2", "name", "role", "geometry"]]
+    except Exception as exc:  # noqa: BLE001 - any failure to read our own file: say so plainly
+        raise damaged_builtin("borders.geojson", exc) from None
+    if frame.empty:
+        raise damaged_builtin("borders.geojson", ValueError("no countries in it"))
     return frame.sort_values("iso_a2").reset_index(drop=True)
+
+
+def damaged_builtin(name: str, exc: BaseException):
+    """A :class:`~geodata.dataset.DataError` for a built-in file that cannot be read."""
+    from .dataset import DataError
+    from .validate import Problem
+
+    reason = str(exc).split("\n")[0][:200] or type(exc).__name__
+    return DataError(
+        [
+            Problem(
+                f"built-in {name}",
+                None,
+                None,
+                f"the file shipped with Frontline Atlas is damaged or missing ({reason}); "
+                "reinstall the package (pip install --force-reinstall frontline-atlas, or "
+                "git checkout geodata/data in a clone)",
+            )
+        ]
+    )
 
 
 def country_polygon(iso_a2: str) -> BaseGeometry:

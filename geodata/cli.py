@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +21,7 @@ import pandas as pd
 from .dataset import DataError, Dataset
 from .events import TIMELINE_END, TIMELINE_START, format_date
 from .gazetteer import GeocodeError
-from .io import DATA_DIR, load_builtin, load_dataset, read_table
+from .io import DATA_DIR, load_builtin, load_dataset, read_limited, read_table
 from .timeline import control_at, events_between
 from .validate import errors_only, parse_date, validate_events, validate_places
 
@@ -63,10 +66,7 @@ def load_data(path: str | None) -> Dataset:
         raise CliError(f"--data: no such file or folder: {path}", 2)
     from .upload import read_upload
 
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise CliError(f"--data: cannot read {path}: {exc.strerror}") from None
+    raw = read_limited(p)  # the size is checked before reading: a 200 MB file is not read
     result = read_upload(raw, filename=p.name, mode="replace")
     if result.errors:
         raise DataError(result.errors)
@@ -327,22 +327,84 @@ def _extent_arg(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _output_path(text: str, suffixes: dict[str, str], given: str | None) -> tuple[Path, str]:
-    """Check ``--out`` before any work: its folder exists and is writable.
+#: Paths that name this process's own output streams: written in place, like ``-``.
+_STREAM_PATHS = re.compile(r"^/(dev/(stdout|stderr|fd/\d+)|proc/self/fd/\d+)$")
 
-    Returns the path and the format (``given``, or read from the suffix).
+
+@dataclass(frozen=True)
+class Output:
+    """Where ``--out`` writes: ``path`` (a regular file, replaced atomically) or a
+    ``stream`` (``-`` for stdout, or a device such as ``/dev/null``, written in place)."""
+
+    path: Path
+    stream: bool = False
+
+    def __str__(self) -> str:
+        return "standard output" if str(self.path) == "-" else str(self.path)
+
+    @property
+    def to_stdout(self) -> bool:
+        return str(self.path) in ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def output_target(text: str) -> Output:
+    """Decide how ``--out TEXT`` is written, refusing what must not be replaced.
+
+    ``-``, ``/dev/stdout`` and character devices (``/dev/null``, a terminal)
+    are streams, written in place and never replaced. A symbolic link is
+    followed when it points to a file in its own folder (the link stays);
+    pipes, sockets, folders and links pointing elsewhere are refused.
+
+    Raises
+    ------
+    CliError
+        With exit status 2 and the reason.
     """
+    if text == "-" or _STREAM_PATHS.match(text):
+        return Output(Path(text), stream=True)
     out = Path(text).expanduser()
-    if out.is_dir():
+    try:
+        link = out.is_symlink()
+        info = out.stat() if out.exists() else None
+    except OSError as exc:
+        raise CliError(f"--out {text}: {exc.strerror or exc}", 2) from None
+    if link and info is None:
+        raise CliError(f"--out {text} is a symbolic link to nothing; expected a file name", 2)
+    if info is not None and stat.S_ISCHR(info.st_mode):
+        return Output(out, stream=True)
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise CliError(f"--out {text} is a folder; expected a file name", 2)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        kind = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a special file"
+        raise CliError(f"--out {text} is {kind}; expected a regular file name, - for "
+                       "standard output, or a device such as /dev/null", 2)  # fmt: skip
+    if link:
+        target = out.resolve()
+        if target.parent != out.parent.resolve():
+            raise CliError(f"--out {text} is a symbolic link to {target}, outside its folder: "
+                           "give that file's own path, or remove the link", 2)  # fmt: skip
+        out = target  # the link's own file is replaced, the link kept
+    return Output(out)
+
+
+def _output_path(text: str, suffixes: dict[str, str], given: str | None) -> tuple[Output, str]:
+    """Check ``--out`` before any work: what it is (:func:`output_target`), its
+    folder exists and is writable.
+
+    Returns the output and the format (``given``, or read from the suffix).
+    """
+    out = output_target(text)
     fmt = given
     if fmt is None:
-        fmt = suffixes.get(out.suffix.lower())
+        fmt = suffixes.get(out.path.suffix.lower()) if not out.stream else None
         if fmt is None:
             known = ", ".join(sorted(suffixes))
+            suffix = out.path.suffix if not out.stream else ""
             raise CliError(f"--out {text}: cannot tell the format from the suffix "
-                           f"{out.suffix or '(none)'!r}; expected one of {known}", 2)  # fmt: skip
-    folder = out.parent
+                           f"{suffix or '(none)'!r}; expected one of {known}", 2)  # fmt: skip
+    if out.stream:
+        return out, fmt
+    folder = out.path.parent
     if not folder.is_dir():
         raise CliError(f"--out {text}: no such folder {str(folder)!r}", 2)
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -350,13 +412,35 @@ def _output_path(text: str, suffixes: dict[str, str], given: str | None) -> tupl
     return out, fmt
 
 
-def _write(out: Path, content: bytes) -> None:
+def _write(out: Output, content: bytes) -> None:
     from .exporters import write_atomic
 
     try:
-        write_atomic(out, content)
+        if str(out.path) == "-":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+        elif out.stream:
+            # A device is written in place: opened without O_CREAT, never replaced.
+            fd = os.open(out.path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(content)
+        else:
+            write_atomic(out.path, content)
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _report(out: Output, args, record: dict, text: str) -> None:
+    """Say what was written (``--json``: as JSON), on stdout unless the file went there."""
+    stream = sys.stderr if out.to_stdout else sys.stdout
+    if args.json:
+        json.dump(record, stream, ensure_ascii=False, indent=2, default=str)
+        stream.write("\n")
+    else:
+        print(text, file=stream)
 
 
 def _size(n: int) -> str:
@@ -369,17 +453,23 @@ def cmd_export(args) -> int:
     suffixes = {f.extension: f.code for f in EXPORT_FORMATS.values()}
     suffixes |= {".json": "geojson", ".htm": "html"}
     out, fmt = _output_path(args.out, suffixes, args.format)
+    if fmt != "html" and (args.self_contained or args.tiles):
+        flag = "--self-contained" if args.self_contained else "--tiles"
+        raise CliError(f"{flag} is for the html format, not {fmt}", 2)
     data = load_data(args.data)
     try:
         content = export_state(data, args.date, fmt, extent=args.extent or "theatre",
-                               dpi=args.dpi)  # fmt: skip
+                               dpi=args.dpi, self_contained=args.self_contained,
+                               tiles=args.tiles)  # fmt: skip
+    except DataError:
+        raise  # a damaged built-in file (exit 1), not a bad argument
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
+    except FileNotFoundError as exc:  # --self-contained without django-js-lib-leaflet
+        raise CliError(str(exc), 1) from None
     _write(out, content)
-    if args.json:
-        _dump({"path": str(out), "format": fmt, "date": _iso(args.date), "bytes": len(content)})
-    else:
-        print(f"wrote {out} ({fmt}, {_size(len(content))})")
+    record = {"path": str(out.path), "format": fmt, "date": _iso(args.date), "bytes": len(content)}
+    _report(out, args, record, f"wrote {out} ({fmt}, {_size(len(content))})")
     return 0
 
 
@@ -433,13 +523,13 @@ def cmd_replay(args) -> int:
         )  # fmt: skip
     except VideoUnavailable as exc:
         raise CliError(str(exc), 1) from None
+    except DataError:
+        raise
     except (TooManyFrames, ValueError) as exc:
         raise CliError(str(exc), 2) from None
     _write(out, content)
-    if args.json:
-        _dump({"path": str(out), "format": fmt, "frames": n, "bytes": len(content)})
-    else:
-        print(f"wrote {out} ({fmt}, {n} frames, {_size(len(content))})")
+    record = {"path": str(out.path), "format": fmt, "frames": n, "bytes": len(content)}
+    _report(out, args, record, f"wrote {out} ({fmt}, {n} frames, {_size(len(content))})")
     return 0
 
 
@@ -508,12 +598,21 @@ def build_parser() -> argparse.ArgumentParser:
                                         "csv"],
                    help="file format (default: from the --out suffix)")  # fmt: skip
     p.add_argument("--out", required=True, metavar="PATH",
-                   help="file to write (replaced atomically: never left half-written)")  # fmt: skip
+                   help="file to write (replaced atomically: never left half-written; an "
+                        "existing file keeps its permissions), or - for standard output "
+                        "(give --format)")  # fmt: skip
     p.add_argument("--extent", type=_extent_arg, metavar="EXTENT",
                    help=f"view of the map formats (png, svg, pdf, html): {extent_help}; "
                         "data formats always hold every place")  # fmt: skip
     p.add_argument("--dpi", type=_dpi_arg, default=150,
                    help="resolution of PNG images, 72..300 (default 150)")  # fmt: skip
+    p.add_argument("--self-contained", action="store_true",
+                   help="html: inline Leaflet, so the page loads nothing from the network "
+                        "(default: Leaflet 1.9.4 from the jsDelivr CDN, with integrity "
+                        "hashes)")  # fmt: skip
+    p.add_argument("--tiles", action="store_true",
+                   help="html: add OpenStreetMap background tiles (loaded from "
+                        "tile.openstreetmap.org when opened; default: off)")  # fmt: skip
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("replay", parents=[common],
@@ -556,3 +655,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        # Ctrl-C: nothing was written (files are replaced only when complete).
+        print("\nfrontline: interrupted; nothing written", file=sys.stderr)
+        return 130

@@ -9,19 +9,29 @@ Escaping
 Every text value that comes from data (place names, sources, notes) is
 escaped for where it lands: XML text in KML (by :mod:`xml.etree`, and HTML
 escaping inside the HTML descriptions Google Earth renders), HTML and
-JavaScript template literals in the interactive map, and formula-prefixes in
-CSV (see :func:`to_csv`).
+JSON strings in the interactive map's script, and formula-prefixes in CSV
+(see :func:`to_csv`).
+
+The interactive map is built with folium, whose elements are Jinja templates;
+branca re-reads each element's *rendered* output as a template once more. No
+text from data may reach that second pass as template syntax: tooltips and
+popups go into the page as JSON strings whose ``{``, ``}``, ``%`` and ``#`` are
+written as ``\\uXXXX`` escapes (:func:`_js_string`), and the legend is
+inserted as a raw element that is never parsed (:func:`_raw`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import html
 import io
 import json
 import os
 import re
 import secrets
+import stat
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -50,6 +60,8 @@ __all__ = [
     "to_csv",
     "to_html",
     "folium_layers",
+    "LEAFLET_CDN",
+    "leaflet_dir",
     "export_state",
     "write_atomic",
     "neutralise_csv_cell",
@@ -578,12 +590,34 @@ def _safe(value) -> str:
     return html.escape(_text(value), quote=True)
 
 
+_JINJA_AND_HTML = str.maketrans(
+    {c: f"\\u{ord(c):04x}" for c in "<>&'{}%#"} | {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def _js_string(text: str) -> str:
+    """Return ``text`` as a JavaScript string literal that is inert everywhere.
+
+    JSON, with ``<``, ``>``, ``&`` and ``'`` (safe inside an HTML ``<script>``)
+    and ``{``, ``}``, ``%``, ``#`` (no Jinja delimiter can form when branca reads
+    the rendered script as a template again) written as ``\\uXXXX`` escapes,
+    which JavaScript decodes back to the same text.
+
+    Examples
+    --------
+    >>> _js_string("{{7*7}} <b>")
+    '"\\\\u007b\\\\u007b7*7\\\\u007d\\\\u007d \\\\u003cb\\\\u003e"'
+    """
+    return json.dumps(text, ensure_ascii=False).translate(_JINJA_AND_HTML)
+
+
 def _bind(layer, *, tooltip: str | None = None, popup: str | None = None) -> None:
     """Bind an HTML tooltip and popup to a folium layer with Leaflet alone.
 
     folium's own ``Tooltip``/``Popup`` paste their text into a JavaScript
     template literal (and popups need jQuery); here the HTML (already escaped
-    by the caller) goes through ``tojson``, which is safe inside a script.
+    by the caller) goes in as a :func:`_js_string`, safe inside a script and
+    free of template syntax.
     """
     from folium.elements import MacroElement
     from folium.template import Template
@@ -592,15 +626,16 @@ def _bind(layer, *, tooltip: str | None = None, popup: str | None = None) -> Non
         _template = Template(
             """{% macro script(this, kwargs) %}
             {%- if this.tooltip %}{{ this._parent.get_name() }}.bindTooltip(
-                {{ this.tooltip|tojson }}, {"sticky": true});{% endif %}
+                {{ this.tooltip }}, {"sticky": true});{% endif %}
             {%- if this.popup %}{{ this._parent.get_name() }}.bindPopup(
-                {{ this.popup|tojson }}, {"maxWidth": 320});{% endif %}
+                {{ this.popup }}, {"maxWidth": 320});{% endif %}
             {% endmacro %}"""
         )
 
         def __init__(self):
             super().__init__()
-            self.tooltip, self.popup = tooltip, popup
+            self.tooltip = _js_string(tooltip) if tooltip else None
+            self.popup = _js_string(popup) if popup else None
 
     layer.add_child(Bind())
 
@@ -718,12 +753,100 @@ def _html_legend(scene: Scene) -> str:
     )
 
 
-def to_html(scene: Scene, *, dataset: Dataset | None = None, extent=None) -> bytes:
+#: Leaflet as the HTML export loads it from the CDN, with Subresource Integrity
+#: hashes: the sha384 of ``leaflet.js`` and ``leaflet.css`` of Leaflet 1.9.4 as
+#: shipped by django-js-lib-leaflet (byte for byte the release's ``dist`` files;
+#: ``tests/test_security.py`` checks the hashes against the installed files).
+LEAFLET_VERSION = "1.9.4"
+LEAFLET_CDN = {
+    "leaflet.js": (
+        f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js",
+        "sha384-cxOPjt7s7Iz04uaHJceBmS+qpjv2JkIHNVcuOrM+YHwZOmJGBXI00mdUXEq65HTH",
+    ),
+    "leaflet.css": (
+        f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css",
+        "sha384-sHL9NAb7lN7rfvG5lfHpm643Xkcjzp4jFvuavGOndn6pjVqS6ny56CAt3nsEVT4H",
+    ),
+}
+
+
+def leaflet_dir() -> Path:
+    """Return the folder of Leaflet's files in the installed ``django-js-lib-leaflet``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the package is missing or lacks ``leaflet.js``.
+    """
+    from importlib import resources
+
+    try:
+        root = Path(str(resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"))
+    except ModuleNotFoundError:
+        raise FileNotFoundError(
+            "the package django-js-lib-leaflet is not installed: it provides Leaflet's files"
+        ) from None
+    if not (root / "leaflet.js").is_file():
+        raise FileNotFoundError(f"expected Leaflet's files in {root}, found no leaflet.js there")
+    return root
+
+
+def _leaflet_tags(self_contained: bool) -> str:
+    """``<link>``/``<script>`` tags for Leaflet: the CDN with SRI, or the files inlined."""
+    if not self_contained:
+        (js, js_hash), (css, css_hash) = LEAFLET_CDN["leaflet.js"], LEAFLET_CDN["leaflet.css"]
+        return (
+            f'<link rel="stylesheet" href="{css}" integrity="{css_hash}" crossorigin="anonymous">\n'
+            f'<script src="{js}" integrity="{js_hash}" crossorigin="anonymous"></script>\n'
+        )
+    import base64
+
+    folder = leaflet_dir()
+    css = (folder / "leaflet.css").read_text("utf-8")
+
+    def data_url(match: re.Match) -> str:
+        image = folder / match.group(1)
+        if not image.is_file():
+            return match.group(0)
+        encoded = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{encoded})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_url, css)
+    js = (folder / "leaflet.js").read_text("utf-8")
+    # Leaflet's own files, not data; still, nothing may close the elements early.
+    css, js = css.replace("</", "<\\/"), js.replace("</script", "<\\/script")
+    return f"<style>\n{css}\n</style>\n<script>\n{js}\n</script>\n"
+
+
+def _raw(text: str):
+    """A branca element whose text is output as is: never parsed as a template."""
+    from branca.element import Element
+
+    class Raw(Element):
+        def __init__(self, text: str):
+            super().__init__()
+            self._text = text
+
+        def render(self, **kwargs) -> str:
+            return self._text
+
+    return Raw(text)
+
+
+def to_html(
+    scene: Scene,
+    *,
+    dataset: Dataset | None = None,
+    extent=None,
+    self_contained: bool = False,
+    tiles: bool = False,
+) -> bytes:
     """Return a standalone interactive map (folium/Leaflet) of the scene.
 
-    The file is self-contained except for Leaflet, loaded from a CDN, and
-    the OpenStreetMap background tiles; our own borders are drawn as a
-    layer, so the map reads even when the tiles fail.
+    Our own borders are drawn as a layer, so the map reads with no background
+    tiles. By default the page loads Leaflet (one script, one stylesheet) from
+    the jsDelivr CDN, pinned to version 1.9.4 with Subresource Integrity
+    hashes, and nothing else.
 
     Parameters
     ----------
@@ -732,21 +855,34 @@ def to_html(scene: Scene, *, dataset: Dataset | None = None, extent=None) -> byt
         For each place's source (see :func:`places_table`).
     extent : str or tuple, optional
         The initial view; default: the scene's extent.
+    self_contained : bool, default False
+        Inline Leaflet (JS, CSS and its images) from the installed
+        django-js-lib-leaflet: the file then loads nothing from the network
+        (unless ``tiles``) and works offline.
+    tiles : bool, default False
+        Add OpenStreetMap background tiles (fetched from tile.openstreetmap.org
+        by the browser of whoever opens the file).
 
     Returns
     -------
     bytes
         UTF-8 HTML.
+
+    Raises
+    ------
+    FileNotFoundError
+        With ``self_contained``, when django-js-lib-leaflet is not installed.
     """
     import folium
 
     from .scene import resolve_extent
 
+    leaflet = _leaflet_tags(self_contained)  # first: a missing package fails before any work
     west, south, east, north = scene.extent if extent is None else resolve_extent(extent)
     fmap = folium.Map(
         location=((south + north) / 2, (west + east) / 2),  # (lat, lon)
         zoom_start=6,
-        tiles="OpenStreetMap",
+        tiles="OpenStreetMap" if tiles else None,
         control_scale=True,
         zoom_snap=0.25,
     )
@@ -754,12 +890,14 @@ def to_html(scene: Scene, *, dataset: Dataset | None = None, extent=None) -> byt
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])  # [[lat, lon], [lat, lon]]
-    # Leaflet is all the page needs: drop folium's jQuery, Bootstrap and icon fonts.
-    fmap.default_js = [(k, v) for k, v in fmap.default_js if k == "leaflet"]
-    fmap.default_css = [(k, v) for k, v in fmap.default_css if k == "leaflet_css"]
-    fmap.get_root().html.add_child(folium.Element(_html_legend(scene)))
+    # Leaflet is all the page needs (added below, with SRI or inlined): drop folium's
+    # CDN links (Leaflet 1.9.3 without integrity, jQuery, Bootstrap, icon fonts).
+    fmap.default_js, fmap.default_css = [], []
+    fmap.get_root().html.add_child(_raw(_html_legend(scene)))
     fmap.get_root().title = scene.title
-    return fmap.get_root().render().encode("utf-8")
+    page = fmap.get_root().render()
+    head = page.index("<head>") + len("<head>")
+    return (page[:head] + "\n" + leaflet + page[head:]).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -773,6 +911,8 @@ def export_state(
     extent="theatre",
     dpi: int = 150,
     width_in: float | None = None,
+    self_contained: bool = False,
+    tiles: bool = False,
 ) -> bytes:
     """Export the state at a date in any of :data:`EXPORT_FORMATS`.
 
@@ -789,6 +929,8 @@ def export_state(
         For png (72..300).
     width_in : float, optional
         Width of the map image in inches (default 8).
+    self_contained, tiles : bool, default False
+        For html: see :func:`to_html`.
 
     Returns
     -------
@@ -817,7 +959,7 @@ def export_state(
         return render_map(scene, fmt=fmt, dpi=dpi, width_in=width_in or DEFAULT_WIDTH_IN)
     scene = build_scene(dataset, date, extent=extent)
     if fmt == "html":
-        return to_html(scene, dataset=dataset)
+        return to_html(scene, dataset=dataset, self_contained=self_contained, tiles=tiles)
     return {"geojson": to_geojson, "gpkg": to_gpkg, "kml": to_kml, "csv": to_csv}[fmt](
         scene, dataset=dataset
     )
@@ -828,8 +970,11 @@ def write_atomic(path, data: bytes) -> Path:
 
     The bytes go to a new hidden file in the same folder, are flushed to disk,
     then renamed over ``path`` (:func:`os.replace`, atomic on one file
-    system). On any error the temporary file is removed and ``path`` is left
-    as it was.
+    system). A file replaced keeps its permissions (and its owner and group
+    where the user may set them). On any error the temporary file is removed
+    and ``path`` is left as it was. ``path`` must be a regular file or not
+    exist: devices, pipes and symbolic links are for the caller to handle (see
+    :func:`geodata.cli.output_target`), never replaced here.
 
     Returns
     -------
@@ -839,15 +984,26 @@ def write_atomic(path, data: bytes) -> Path:
     Raises
     ------
     OSError
-        When the folder does not exist or is not writable, or the disk is full.
+        When the folder does not exist or is not writable, the disk is full,
+        or ``path`` is not a regular file.
     """
     path = Path(path)
     folder = path.parent
+    try:
+        old = os.lstat(path)  # the file replaced keeps its mode (and owner, where allowed)
+    except FileNotFoundError:
+        old = None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        raise OSError(errno.EINVAL, f"not a regular file: {path}")
     tmp = folder / f".{path.name}.{secrets.token_hex(4)}.part"
     # O_EXCL: never follow or reuse an existing file; 0o666 minus the umask,
     # like any file the user creates.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        if old is not None:
+            os.fchmod(fd, stat.S_IMODE(old.st_mode))
+            with contextlib.suppress(OSError):
+                os.fchown(fd, old.st_uid, old.st_gid)
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import io as _io
+import stat
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -20,10 +21,13 @@ import pandas as pd
 from .dataset import DataError, Dataset
 from .events import EVENT_COLUMNS, PLACE_COLUMNS
 from .factions import normalize_faction
+from .safety import MAX_COLUMNS, parse_degrees
 from .validate import Problem, errors_only, validate_events, validate_places
 
 __all__ = [
     "DATA_DIR",
+    "MAX_FILE_BYTES",
+    "read_limited",
     "read_table",
     "places_frame",
     "events_frame",
@@ -62,6 +66,54 @@ def _wide_rows(text: str, delimiter: str, file: str) -> list[Problem]:
         return []
 
 
+def _size_problem(file: str, size: int) -> Problem:
+    # MB as file managers show them (2**20 bytes), so the limit reads "20 MB".
+    return Problem(file, None, None, f"file is {size / 2**20:.1f} MB; "
+                   f"the limit is {MAX_FILE_BYTES / 2**20:.0f} MB")  # fmt: skip
+
+
+def too_many_columns(file: str, count: int) -> Problem:
+    """The problem of a file wider than :data:`~geodata.safety.MAX_COLUMNS`."""
+    return Problem(
+        file,
+        None,
+        None,
+        f"the file has {count:,} columns; the limit is {MAX_COLUMNS:,} (the events format "
+        "has 12): remove the columns you do not need",
+    )
+
+
+def read_limited(path, *, file: str | None = None) -> bytes:
+    """Read a data file from disk, refusing it before reading when it is too big.
+
+    Only regular files are read: a folder, a pipe or a device (``/dev/zero``)
+    is refused, and at most :data:`MAX_FILE_BYTES` + 1 bytes are ever read.
+
+    Raises
+    ------
+    DataError
+        When the file is missing, not a regular file, unreadable or too big.
+    """
+    path = Path(path)
+    file = file or path.name
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError([Problem(file, None, None, "not a regular file: expected a data "
+                                     "file (CSV, GeoJSON or GeoPackage)")])  # fmt: skip
+        if info.st_size > MAX_FILE_BYTES:
+            raise DataError([_size_problem(file, info.st_size)])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise DataError(
+            [Problem(file, None, None, f"cannot read file: {exc.strerror or exc}")]
+        ) from None
+    if len(raw) > MAX_FILE_BYTES:  # grew since stat
+        raise DataError([_size_problem(file, len(raw))])
+    return raw
+
+
 def read_table(source, *, file: str | None = None) -> pd.DataFrame:
     """Read a CSV table with every cell as text.
 
@@ -88,12 +140,7 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
     """
     if isinstance(source, str | Path):
         file = file or Path(source).name
-        try:
-            raw = Path(source).read_bytes()
-        except OSError as exc:
-            raise DataError(
-                [Problem(file, None, None, f"cannot read file: {exc.strerror}")]
-            ) from None
+        raw = read_limited(source, file=file)
     elif isinstance(source, bytes):
         raw = source
     else:
@@ -101,9 +148,7 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
         raw = raw.encode() if isinstance(raw, str) else raw
     file = file or "data.csv"
     if len(raw) > MAX_FILE_BYTES:
-        # MB as file managers show them (2**20 bytes), so the limit reads "20 MB".
-        raise DataError([Problem(file, None, None, f"file is {len(raw) / 2**20:.1f} MB; "
-                                 f"the limit is {MAX_FILE_BYTES / 2**20:.0f} MB")])  # fmt: skip
+        raise DataError([_size_problem(file, len(raw))])
     if b"\x00" in raw[:4096]:
         if _looks_utf16(raw[:4096]):
             message = "this is a binary file to a CSV reader: UTF-16 text, not UTF-8"
@@ -130,6 +175,13 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
         raise DataError([Problem(file, None, None, "the file is empty")])
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
+    # The header's width before pandas parses the file: 60,000 columns took minutes.
+    try:
+        width = len(next(csv.reader(_io.StringIO(text), delimiter=delimiter), []))
+    except csv.Error:
+        width = first_line.count(delimiter) + 1
+    if width > MAX_COLUMNS:
+        raise DataError([too_many_columns(file, width)])
     try:
         with warnings.catch_warnings():
             # index_col=False: a row with one cell too many must not silently become the index.
@@ -150,10 +202,16 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
     return table
 
 
-def places_frame(table: pd.DataFrame) -> gpd.GeoDataFrame:
+def places_frame(table: pd.DataFrame, *, file: str = "places.csv") -> gpd.GeoDataFrame:
     """Shape a validated place table into a GeoDataFrame (EPSG:4326).
 
     Missing optional columns are added empty.
+
+    Raises
+    ------
+    DataError
+        When a coordinate is not a plain ASCII number (which validation
+        reports first), naming the row and column.
     """
     table = table.copy()
     for column in PLACE_COLUMNS:
@@ -162,8 +220,19 @@ def places_frame(table: pd.DataFrame) -> gpd.GeoDataFrame:
     table = table[list(PLACE_COLUMNS)]
     for column in ("id", "name", "name_ar", "aliases", "country", "governorate"):
         table[column] = table[column].astype(str).str.strip()
-    lat = pd.to_numeric(table["lat"]).astype(float)
-    lon = pd.to_numeric(table["lon"]).astype(float)
+    coords, problems = {}, []
+    for column in ("lat", "lon"):
+        values = []
+        for i, text in enumerate(table[column]):
+            try:
+                values.append(parse_degrees(text))  # pd.to_numeric would raise on "٣٥"
+            except ValueError as exc:
+                problems.append(Problem(file, i + 2, column, str(exc)))
+                values.append(float("nan"))
+        coords[column] = pd.Series(values, index=table.index, dtype=float)
+    if problems:
+        raise DataError(problems)
+    lat, lon = coords["lat"], coords["lon"]
     table = table.drop(columns=["lat", "lon"])
     # Shapely points are (x, y) = (lon, lat).
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
@@ -225,7 +294,11 @@ def load_dataset(
     problems += validate_events(event_table, ids, file=events_file, place_names=names)
     if errors_only(problems):
         raise DataError(errors_only(problems))
-    return Dataset(places_frame(place_table), events_frame(event_table), name=name or events_file)
+    return Dataset(
+        places_frame(place_table, file=places_file),
+        events_frame(event_table),
+        name=name or events_file,
+    )
 
 
 @functools.cache
@@ -233,5 +306,17 @@ def load_builtin() -> Dataset:
     """Return the built-in, curated dataset shipped in ``geodata/data``.
 
     The result is shared: treat it as read-only.
+
+    Raises
+    ------
+    DataError
+        When a built-in file is damaged (every problem found, and what to do).
     """
-    return load_dataset(DATA_DIR / "places.csv", DATA_DIR / "events.csv", name="built-in")
+    from .borders import damaged_builtin
+
+    try:
+        return load_dataset(DATA_DIR / "places.csv", DATA_DIR / "events.csv", name="built-in")
+    except DataError as exc:
+        raise DataError(damaged_builtin("data", exc).problems + exc.problems) from None
+    except Exception as exc:  # noqa: BLE001 - any failure to read our own files: say so
+        raise damaged_builtin("data", exc) from None

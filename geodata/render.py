@@ -18,6 +18,7 @@ app or threads.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import threading
@@ -206,6 +207,10 @@ def check_dpi(dpi) -> int:
     return value
 
 
+#: The smallest extent a map image shows, in degrees each way.
+MIN_EXTENT_DEG = 0.001
+
+
 def check_extent(extent) -> tuple[float, float, float, float]:
     """Resolve an extent and check that it shows part of the mapped area.
 
@@ -223,7 +228,8 @@ def check_extent(extent) -> tuple[float, float, float, float]:
     ------
     ValueError
         For a malformed extent, one outside the mapped area (lon 32..50,
-        lat 27..40) or one larger than 40° by 30°.
+        lat 27..40), one larger than 40° by 30° or one smaller than
+        :data:`MIN_EXTENT_DEG` either way.
     """
     box = resolve_extent(extent)
     west, south, east, north = box
@@ -234,6 +240,12 @@ def check_extent(extent) -> tuple[float, float, float, float]:
         )
     if east - west > 40 or north - south > 30:
         raise ValueError(f"extent {extent!r} is too large: at most 40° wide and 30° high")
+    if east - west < MIN_EXTENT_DEG or north - south < MIN_EXTENT_DEG:
+        # Below this the scale bar and labels overflow the font rasteriser.
+        raise ValueError(
+            f"extent {extent!r} is too small: at least {MIN_EXTENT_DEG:g}° (about 100 m) "
+            "wide and high"
+        )
     return box
 
 
@@ -663,6 +675,24 @@ def _place_labels(fig, ax, towns, xy, avoid, *, all_towns: bool = True) -> None:
 # --------------------------------------------------------------------------- the figure
 
 
+#: Every text of the map is drawn as written: "$" in a place name is not the start of
+#: a formula (mathtext), and nothing goes through LaTeX. Text objects keep the
+#: setting they were made with, so it holds through savefig too.
+PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
+
+
+def _plain_text(draw):
+    """Run a drawing function with :data:`PLAIN_TEXT`."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(PLAIN_TEXT):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+@_plain_text
 def map_figure(
     scene: Scene,
     *,

@@ -22,6 +22,7 @@ text, a GeoPackage is read by GDAL (through pyogrio) from a temporary file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io as _io
 import json
@@ -41,7 +42,15 @@ from .dataset import DataError, Dataset
 from .events import EVENT_COLUMNS, PLACE_COLUMNS
 from .factions import normalize_faction
 from .gazetteer import Gazetteer, GeocodeError, geonames_places
-from .io import MAX_FILE_BYTES, events_frame, load_builtin, places_frame, read_table
+from .io import (
+    MAX_FILE_BYTES,
+    events_frame,
+    load_builtin,
+    places_frame,
+    read_table,
+    too_many_columns,
+)
+from .safety import MAX_COLUMNS, parse_degrees
 from .validate import Problem, errors_only, validate_events, validate_places
 
 __all__ = [
@@ -61,6 +70,7 @@ MAX_CELL_CHARS = 2_000
 # Each distinct name is geocoded once (~1 ms); this bounds the work a file can ask for.
 MAX_PLACE_NAMES = 2_000
 PLACE_NAME_COLUMNS = ("place", "place_name", "town")
+_TOO_MANY = "the file names"
 MODES = ("replace", "layer")
 
 _COLUMN_SYNONYMS = {"latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon"}
@@ -358,6 +368,7 @@ def _read_geojson(raw: bytes, file: str, *, what: str) -> _Sheet:
         fail.problems.append(_too_many_rows(file, len(features), "features"))
         return fail
     rows, points, problems = [], [], []
+    columns: set[str] = set()
     for i, feature in enumerate(features):
         number = i + 1
         if not (isinstance(feature, dict) and feature.get("type") == "Feature"):
@@ -375,6 +386,9 @@ def _read_geojson(raw: bytes, file: str, *, what: str) -> _Sheet:
         properties = feature.get("properties")
         if properties is None:
             properties = {}
+        if isinstance(properties, dict) and len(properties) > MAX_COLUMNS:
+            fail.problems.append(too_many_columns(file, len(properties)))
+            return fail
         if not isinstance(properties, dict):
             problems.append(
                 Problem(
@@ -401,6 +415,10 @@ def _read_geojson(raw: bytes, file: str, *, what: str) -> _Sheet:
                     )  # fmt: skip
                 )
             row.setdefault(name, _text(value))
+        columns.update(row)
+        if len(columns) > MAX_COLUMNS:
+            fail.problems.append(too_many_columns(file, len(columns)))
+            return fail
         feature_id = feature.get("id")
         if (
             what == "places"
@@ -415,6 +433,63 @@ def _read_geojson(raw: bytes, file: str, *, what: str) -> _Sheet:
         rows.append(row)
         points.append(point)
     return _rows_to_sheet(rows, points, problems, file, what=what, first_row=1)
+
+
+# Triggers that GDAL and the GeoPackage standard create in every file (feature counts,
+# the tile-matrix and metadata checks, the spatial index). Triggers only run on writes,
+# and uploads are only read; any other trigger still has no business in an upload.
+_STANDARD_TRIGGER = re.compile(
+    r"^(gpkg_(tile_matrix|metadata|metadata_reference)_\w+"
+    r"|trigger_(insert|delete)_feature_count_\w+|rtree_\w+)$"
+)
+
+
+def _sql_objects(path: Path, file: str) -> Problem | None:
+    """Refuse a GeoPackage whose schema holds SQL that runs when it is read.
+
+    A view is a query, run whenever a layer is counted or read: a recursive
+    view never ends. Checked in SQLite's own catalogue, opened read-only,
+    before GDAL sees the file.
+    """
+    import sqlite3
+
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0)
+        ) as con:
+            con.set_progress_handler(lambda: 1, 1_000_000)  # a catalogue query is tiny
+            rows = con.execute(
+                "SELECT type, name, sql FROM sqlite_master "
+                "WHERE type IN ('view', 'trigger') OR sql LIKE 'CREATE VIRTUAL TABLE%'"
+            ).fetchall()
+    except sqlite3.Error as exc:
+        return Problem(file, None, None, f"cannot read the GeoPackage: {_gdal_reason(exc)}")
+    views = [name for kind, name, _ in rows if kind == "view"]
+    triggers = [
+        name for kind, name, _ in rows if kind == "trigger" and not _STANDARD_TRIGGER.match(name)
+    ]
+    virtual = [
+        name
+        for kind, name, sql in rows
+        if kind == "table" and not re.search(r"\bUSING\s+rtree\b", sql or "", re.IGNORECASE)
+    ]
+    found = [
+        f"{label} {', '.join(repr(_short(n, 40)) for n in names[:3])}"
+        + (" …" if len(names) > 3 else "")
+        for label, names in (("SQL view(s)", views), ("trigger(s)", triggers),
+                             ("virtual table(s)", virtual))
+        if names
+    ]  # fmt: skip
+    if not found:
+        return None
+    return Problem(
+        file,
+        None,
+        None,
+        f"the GeoPackage holds {'; '.join(found)}: an upload is read from plain tables "
+        "only (a view is a query that runs when it is read); save the layer as a new "
+        "GeoPackage (QGIS: Export > Save Features As) and upload that",
+    )
 
 
 def _read_gpkg(raw: bytes, file: str, *, what: str) -> _Sheet:
@@ -436,6 +511,10 @@ def _read_gpkg(raw: bytes, file: str, *, what: str) -> _Sheet:
     with tempfile.TemporaryDirectory(prefix="frontline-upload-") as folder:
         path = Path(folder) / "upload.gpkg"
         path.write_bytes(raw)
+        refused = _sql_objects(path, file)
+        if refused is not None:
+            fail.problems.append(refused)
+            return fail
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
@@ -457,7 +536,11 @@ def _read_gpkg(raw: bytes, file: str, *, what: str) -> _Sheet:
                             severity="warning",
                         )
                     )
-                count = pyogrio.read_info(path, layer=layer).get("features", 0)
+                info = pyogrio.read_info(path, layer=layer)
+                count = info.get("features", 0)
+                if len(info.get("fields", ())) > MAX_COLUMNS:
+                    fail.problems.append(too_many_columns(file, len(info["fields"])))
+                    return fail
                 if count > MAX_ROWS:
                     fail.problems.append(_too_many_rows(file, count, "features"))
                     return fail
@@ -837,7 +920,7 @@ def _event_points(sheet: _Sheet) -> None:
             continue
         row = i + sheet.first_row
         try:
-            lat, lon = float(lat_text), float(lon_text)
+            lat, lon = parse_degrees(lat_text), parse_degrees(lon_text)
         except ValueError:
             sheet.problems.append(
                 Problem(
@@ -882,8 +965,8 @@ def _resolve(sheet: _Sheet, places: _Places, confirmed: dict, unit: str):
                 file,
                 None,
                 None,
-                f"the file names {len(by_key):,} different "
-                f"places; the limit is {MAX_PLACE_NAMES:,}",
+                f"{_TOO_MANY} {len(by_key):,} different places; the limit is "
+                f"{MAX_PLACE_NAMES:,}: split it into several files",
             )
         )
         return ids, {}, [], problems, set()
@@ -1195,6 +1278,9 @@ def _read_events(sheet, known, problems, *, base, mode, dayfirst, confirmed) -> 
     notes = _normalize_dates(sheet, dayfirst=dayfirst)
     _event_points(sheet)
     ids, waiting, to_confirm, place_problems, skipped = _resolve(sheet, known, confirmed, unit)
+    too_many = [p for p in place_problems if p.row is None and p.message.startswith(_TOO_MANY)]
+    if too_many:  # one problem for the file, not one per row whose place was not looked up
+        return _result(None, problems + sheet.problems + too_many, [], _empty_pending(), mode, base)
     problems += sheet.problems + place_problems
     table = sheet.table
     helper = [c for c in (*PLACE_NAME_COLUMNS, "lat", "lon", "geometry") if c in table.columns]

@@ -26,6 +26,7 @@ from .events import (
     TIMELINE_START,
 )
 from .factions import FACTION_CODES, UNKNOWN, normalize_faction
+from .safety import control_problems, parse_degrees
 
 __all__ = ["Problem", "validate_places", "validate_events", "parse_date", "errors_only"]
 
@@ -177,6 +178,7 @@ def validate_places(
     problems = _missing_columns(places, REQUIRED_PLACE_COLUMNS, PLACE_COLUMNS, file)
     if any(p.severity == "error" for p in problems):
         return problems
+    problems += control_problems(places, file=file, first_row=first_row)
     seen: dict[str, int] = {}
     for i, row in enumerate(places.to_dict("records")):
         line = i + first_row
@@ -199,14 +201,14 @@ def validate_places(
         for column, low, high in (("lat", -90, 90), ("lon", -180, 180)):
             text = _cell(row, column).strip()
             try:
-                value = float(text)
-            except ValueError:
-                add(column, f"expected a number in degrees, got {text!r}")
+                value = parse_degrees(text)  # ASCII digits only: float() takes "٣٥" and "3_5"
+            except ValueError as exc:
+                add(column, str(exc))
                 continue
             if not low <= value <= high or value != value:
                 add(column, f"{value} is outside {low}..{high}")
         try:
-            lat, lon = float(_cell(row, "lat")), float(_cell(row, "lon"))
+            lat, lon = parse_degrees(_cell(row, "lat")), parse_degrees(_cell(row, "lon"))
         except ValueError:
             lat = lon = None
         if lat is not None and not (25 <= lat <= 43 and 25 <= lon <= 56):
@@ -310,6 +312,7 @@ def validate_events(
     problems = _missing_columns(events, REQUIRED_EVENT_COLUMNS, EVENT_COLUMNS, file)
     if any(p.severity == "error" for p in problems):
         return problems
+    problems += control_problems(events, file=file, first_row=first_row)
     place_ids = set(place_ids)
     place_names = place_names or {}
     parsed = []

@@ -71,7 +71,49 @@ def generated(tmp_path_factory) -> Path:
         crs="EPSG:4326",
     )
     pyogrio.write_dataframe(places, folder / "places_polygon.gpkg", layer="places")
+    hostile_gpkg(folder / "recursive_view.gpkg", "view")
+    hostile_gpkg(folder / "trigger.gpkg", "trigger")
+    (folder / "too_many_columns.csv").write_text(
+        ",".join(["place_id", *(f"c{i}" for i in range(60_000))]) + "\nmosul\n"
+    )
+    wide = {"type": "Feature", "geometry": None, "properties": {"place": "Mosul"}}
+    wide["properties"] |= {f"p{i}": i for i in range(200)}
+    doc = {"type": "FeatureCollection", "features": [wide]}
+    (folder / "too_many_columns.geojson").write_text(json.dumps(doc))
+    names = [f"Tell Nowhere {i},initial,2012-01-01,SYGOV,https://x.org" for i in range(2_001)]
+    (folder / "too_many_names.csv").write_text(
+        "\n".join(["place,kind,date,to_faction,source_url", *names]) + "\n"
+    )
     return folder
+
+
+def hostile_gpkg(path: Path, kind: str) -> Path:
+    """A GeoPackage whose 'events' layer is a recursive SQL view (``kind="view"``:
+    counting its rows never ends), or a plain layer with a trigger (``"trigger"``)."""
+    import sqlite3
+
+    table = pd.DataFrame(
+        {"place_id": ["mosul"], "kind": ["initial"], "date": ["2012-01-01"],
+         "to_faction": ["IQGOV"], "source_url": ["https://en.wikipedia.org/wiki/Mosul"]}
+    )  # fmt: skip
+    pyogrio.write_dataframe(table, path, layer="events", driver="GPKG")
+    con = sqlite3.connect(path)
+    if kind == "view":
+        con.executescript(
+            """DROP TABLE events;
+            CREATE VIEW events AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)
+            SELECT n AS fid, 'mosul' AS place_id, 'initial' AS kind, '2012-01-01' AS date,
+                   'IQGOV' AS to_faction, 'https://example.org' AS source_url FROM r;"""
+        )
+    else:
+        con.executescript(
+            """CREATE TABLE log (x TEXT);
+            CREATE TRIGGER events_log AFTER UPDATE ON events
+            BEGIN INSERT INTO log VALUES (new.kind); END;"""
+        )
+    con.commit()
+    con.close()
+    return path
 
 
 def _read(name: str, generated: Path) -> bytes:
