@@ -572,10 +572,10 @@ def legend_html(entries: list[dict], *, title: str, shown: set[str]) -> str:
     by_kind = {e["kind"]: e for e in entries}
     symbols = []
     if "towns" in shown:
-        town = "background:#d7301f;border:1.5px solid #fff;box-shadow:0 0 0 1px #888"
+        town = "background:#d43300;border:1.5px solid #fff;box-shadow:0 0 0 1px #888"
         symbols.append(_row(_circle(11, town), "Town (fill: holder)"))
         if "contested" in by_kind:
-            ring = "background:#d7301f;border:3px solid #1a1a1a"
+            ring = "background:#d43300;border:3px solid #1a1a1a"
             symbols.append(_row(_circle(13, ring), by_kind["contested"]["label"]))
     if "fronts" in shown and "frontline" in by_kind:
         line = (

@@ -444,6 +444,8 @@ def to_kml(scene: Scene, *, dataset: Dataset | None = None) -> bytes:
     ET.SubElement(doc, "description").text = ATTRIBUTION
 
     codes = set(scene.towns["controller"].dropna()) | set(scene.territories["faction"])
+    if scene.towns["controller"].isna().any():
+        codes.add("UNKNOWN")
     for code in sorted(codes):
         color = faction_color(code)
         style = ET.SubElement(doc, "Style", id=_style_id("place", code))
@@ -488,8 +490,8 @@ def to_kml(scene: Scene, *, dataset: Dataset | None = None) -> bytes:
         # Google Earth renders the description as HTML: the values are
         # HTML-escaped here, and ElementTree escapes the whole as XML text.
         ET.SubElement(mark, "description").text = _place_description(row)
-        if row["controller"]:
-            ET.SubElement(mark, "styleUrl").text = "#" + _style_id("place", row["controller"])
+        holder = row["controller"] or "UNKNOWN"  # no known holder: its own grey style
+        ET.SubElement(mark, "styleUrl").text = "#" + _style_id("place", holder)
         extended = ET.SubElement(mark, "ExtendedData")
         for key in ("id", "controller", "status", "contested_by", "since", "source_url"):
             data = ET.SubElement(extended, "Data", name=key)
@@ -653,12 +655,12 @@ def folium_layers(scene: Scene, *, dataset: Dataset | None = None) -> list:
     """
     import folium
 
-    def style(color, weight, fill=None, fill_opacity=0.0, dash=None):
+    def style(color, weight, fill=None, opacity=0.0, dash=None):
         return lambda _feature: {
             "color": color,
             "weight": weight,
             "fillColor": fill or color,
-            "fillOpacity": fill_opacity,
+            "fillOpacity": opacity,
             "opacity": 1.0,
             "dashArray": dash,
         }
@@ -672,14 +674,15 @@ def folium_layers(scene: Scene, *, dataset: Dataset | None = None) -> list:
                 "#3a3a3a" if theatre else "#9a9a9a",
                 1.6 if theatre else 0.8,
                 fill="#ffffff",
-                fill_opacity=0.35 if theatre else 0.0,
+                opacity=0.35 if theatre else 0.0,
             ),
         )
         layer.add_to(borders)
 
     territories = folium.FeatureGroup(name="Territory (estimated)", show=True)
     for r in scene.territories.itertuples():
-        text = f"{_faction_name(r.faction)}: {r.area_km2:,.0f} km²"
+        tier = getattr(r, "tier", "core")
+        text = f"{_faction_name(r.faction)} ({tier}): {r.area_km2:,.0f} km²"
         contested = r.status == "contested"
         if contested:
             text += f", contested by {_faction_name(_text(r.contested_by))}"
@@ -689,7 +692,7 @@ def folium_layers(scene: Scene, *, dataset: Dataset | None = None) -> list:
                 faction_color(_text(r.contested_by)) if contested else r.color,
                 2 if contested else 0,
                 fill=r.color,
-                fill_opacity=0.5,
+                opacity=fill_opacity("html", tier, contested=contested),
                 dash="4 4" if contested else None,
             ),
         )
@@ -700,8 +703,14 @@ def folium_layers(scene: Scene, *, dataset: Dataset | None = None) -> list:
     front_color = next((e.color for e in scene.legend if e.kind == "frontline"), "#e31a1c")
     for r in scene.front_lines.itertuples():
         text = f"Front line {_faction_name(r.faction_a)} / {_faction_name(r.faction_b)}"
-        folium.GeoJson(_rounded(r.geometry), style_function=style("white", 5)).add_to(fronts)
-        layer = folium.GeoJson(_rounded(r.geometry), style_function=style(front_color, 3))
+        nominal = getattr(r, "tier", "core") == "nominal"
+        folium.GeoJson(
+            _rounded(r.geometry), style_function=style("white", 4 if nominal else 5)
+        ).add_to(fronts)
+        layer = folium.GeoJson(
+            _rounded(r.geometry),
+            style_function=style(front_color, 2 if nominal else 3, dash="6 5" if nominal else None),
+        )
         _bind(layer, tooltip=_safe(text))
         layer.add_to(fronts)
 

@@ -3,8 +3,11 @@
 Codes are fixed: data files, the command line and the dashboard all use them.
 Colours follow the convention readers know from Wikipedia's war maps
 (government red, ISIS black, rebels green, Kurdish-led forces yellow,
-al-Nusra/HTS grey); the others are picked to stay apart from those, also for
-readers with red-green colour blindness (distinct in lightness, not hue alone).
+al-Nusra/HTS grey); lightness and saturation are set so that every pair of
+factions that can share a front stays apart for every reader: a CIEDE2000
+difference of at least 10 between the colours, as drawn and as the core fill
+on the map, for normal vision and simulated protanopia, deuteranopia and
+tritanopia (Machado 2009; :mod:`geodata.colours`, checked by a test).
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ FACTIONS: dict[str, Faction] = {
             "Syrian government",
             "Syrian Arab Army, National Defence Forces and allied militias, with Russian "
             "and Iranian support.",
-            "#d7301f",
+            "#d43300",
             "#ffffff",
         ),
         Faction(
@@ -69,42 +72,42 @@ FACTIONS: dict[str, Faction] = {
             "REBELS",
             "Syrian opposition",
             "Free Syrian Army groups and other Syrian rebel factions outside al-Nusra/HTS.",
-            "#4daf4a",
+            "#66bd70",
             "#000000",
         ),
         Faction(
             "NUSRA",
             "al-Nusra Front / HTS",
             "Jabhat al-Nusra, later Jabhat Fatah al-Sham and Hayat Tahrir al-Sham.",
-            "#9e9e9e",
+            "#d6d3d3",
             "#000000",
         ),
         Faction(
             "SDF",
             "SDF / YPG",
             "Syrian Democratic Forces and the Kurdish People's Protection Units (YPG/YPJ).",
-            "#f6d23b",
+            "#e8d81b",
             "#000000",
         ),
         Faction(
             "IQGOV",
             "Iraqi government",
             "Iraqi Security Forces, Counter-Terrorism Service and Popular Mobilization Forces.",
-            "#f28cb1",
+            "#d592a6",
             "#000000",
         ),
         Faction(
             "KRG",
             "Kurdish Peshmerga",
             "Forces of the Kurdistan Regional Government of Iraq.",
-            "#fd8d3c",
+            "#e8731a",
             "#000000",
         ),
         Faction(
             "TURKEY",
             "Turkey and allies",
             "Turkish Armed Forces and Turkish-backed Syrian rebels (Euphrates Shield, SNA).",
-            "#2c7fb8",
+            "#0074a9",
             "#ffffff",
         ),
     )

@@ -371,7 +371,10 @@ class Gazetteer:
                     (i, self._records[i]["name"], score) for i in ids
                 ]
                 raise GeocodeError(query, f"ambiguous place name {query!r}", ranked[:3])
-        if suggestions and suggestions[0][2] >= self.min_score:
+        # A short name has few letters to spare: "Deir" is one letter from
+        # "Dmeir" (Dumayr) but means neither. Short queries need a closer match.
+        needed = self.min_score + (7 if len(normalize_name(query).replace(" ", "")) <= 5 else 0)
+        if suggestions and suggestions[0][2] >= needed:
             first = suggestions[0]
             runner_up = suggestions[1][2] if len(suggestions) > 1 else 0.0
             if first[2] - runner_up >= 3:

@@ -329,7 +329,7 @@ def _legend_handles(scene: Scene, box, factions=None):
         labels.append("Contested zone (hatched: attacker)")
     for entry in scene.legend:
         if entry.kind == "contested" and (stable or (towns["status"] == "contested").any()):
-            dot = _dot(4.5, "#d7301f", "#222222", 0.4)
+            dot = _dot(4.5, "#d43300", "#222222", 0.4)
             ring = _dot(9, "none", "#1a1a1a", 1.6)
             handles.append((ring, dot))
             labels.append(entry.label)
@@ -366,7 +366,7 @@ class _Layout:
         self.width = width_in
         self.map_w = width_in - 2 * self.margin
         self.map_h = self.map_w * aspect
-        self.ncols = 4 if width_in >= 7.5 else 3 if width_in >= 5.5 else 2
+        self.ncols = 3 if width_in >= 5.5 else 2
         self.legend_rows = max(1, math.ceil(n_legend / self.ncols))
         self.legend_h = 0.1 + self.legend_rows * self.legend_row_h
         if timeline:

@@ -21,7 +21,7 @@ __all__ = [
 #: Colour of front lines in every medium.
 FRONT_COLOR = "#e31a1c"
 #: Colour of land whose holder is not known.
-UNKNOWN_COLOR = "#c8c8c8"
+UNKNOWN_COLOR = "#8fa9c4"
 #: Dash of a front across nominal land: (on, off) in line widths.
 FRONT_DASH = (2.5, 2.0)
 #: A nominal zone's fill opacity as a share of the core's.
@@ -33,9 +33,9 @@ _CORE_OPACITY = {"print": 0.55, "live": 0.42, "html": 0.5}
 #: Legend wording shared by every renderer.
 LEGEND_TEXT = {
     "core": "Core: land within reach of the towns a faction holds",
-    "nominal": "Light: nominal land (nearest town's holder)",
+    "nominal": "Light: nominal land (nearest town)",
     "contested": "Contested zone (hatched: attacker)",
-    "front": "Front line (dashed: nominal land)",
+    "front": "Front (dashed: nominal land)",
     "unknown": "Holder unknown",
 }
 

