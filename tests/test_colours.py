@@ -49,7 +49,7 @@ def test_nominal_tints_stay_apart_and_recognisable():
     light = {k: blend(f.color, fill_opacity("print", "nominal")) for k, f in FACTIONS.items()}
     # Lighter by design: the fronts and the legend carry the rest; still apart.
     assert min(d for *_, d in pair_distances(light)) >= 4.5
-    for code, faction in FACTIONS.items():
+    for code in FACTIONS:
         if code in ("ISIS", "NUSRA"):
             continue  # greys: no hue to keep
         h_core = colorsys.rgb_to_hls(*simulate(core[code], "normal"))[0]
