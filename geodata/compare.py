@@ -572,7 +572,16 @@ def compare(
     start = max(start, TIMELINE_START)
     end = min(end, TIMELINE_END)
     changes, returned, events = _town_tables(dataset, start, end)
-    land, pieces = _changed_land(dataset, start, end, changes, max_reach_km)
+    # The towns that changed, and so the land, depend only on the two epochs.
+    cache = dataset.cached("compare-changed-land", OrderedDict)
+    key = (epoch_of(dataset, start), epoch_of(dataset, end), float(max_reach_km))
+    if key in cache:
+        cache.move_to_end(key)
+    else:
+        cache[key] = _changed_land(dataset, start, end, changes, max_reach_km)
+        if len(cache) > _LAND_CACHE_SIZE:
+            cache.popitem(last=False)
+    land, pieces = cache[key]
     areas = _areas(dataset, start, end, pieces, max_reach_km)
     summary = summary_sentence((start, end, changes, land))
     return Comparison(
