@@ -352,3 +352,26 @@ def test_default_first_date_is_a_month_earlier():
     first = dt.date(2012, 1, 1)
     assert compare_view.default_from(dt.date(2016, 4, 10), first) == dt.date(2016, 3, 10)
     assert compare_view.default_from(dt.date(2012, 1, 20), first) == first
+
+
+# --------------------------------------------------------------------------- AppTest
+
+
+def test_app_opens_compare_mode_from_a_link_and_follows_the_date():
+    from tests.test_app import html_with, run_app
+
+    at = run_app(compare="2016-03-01", date="2016-04-10")
+    assert at.toggle(key="compare_on").value is True
+    assert at.date_input(key="compare_from").value == dt.date(2016, 3, 1)
+    panel = html_with(at, "fa-compare'")
+    assert "data-place='palmyra'" in panel and "data-place='al-qaryatayn'" in panel
+    assert "data-place='hit'" not in panel
+    at.slider(key="date").set_value(dt.date(2016, 4, 14)).run()
+    assert not at.exception
+    panel = html_with(at, "fa-compare'")
+    assert "data-place='hit'" in panel  # Hit retaken on 14 April
+    assert at.query_params["compare"] == "2016-03-01"
+    assert at.query_params["date"] == "2016-04-14"
+    at.toggle(key="compare_on").set_value(False).run()
+    assert not [h for h in at.html if "fa-compare'" in h.value]
+    assert "compare" not in at.query_params
