@@ -143,7 +143,10 @@ def _main_view(dataset: Dataset, key: str) -> None:
             )
     state.sync_query_params()
     # While the user looks at this date, get the next epochs ready.
-    cache.warm_epochs(dataset, key, cache.neighbour_epochs(changes, stamp), shown_factions)
+    neighbours = cache.neighbour_epochs(changes, stamp)
+    cache.warm_epochs(dataset, key, neighbours, shown_factions)
+    if before is not None:
+        compare_view.warm_comparisons(dataset, key, before, neighbours)
 
 
 def main() -> None:

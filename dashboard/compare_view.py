@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import threading
 
 import pandas as pd
 import shapely
@@ -47,12 +49,16 @@ __all__ = [
     "compare_script",
     "comparison_html",
     "show_compare",
+    "warm_comparisons",
 ]
 
 #: Leaves compare mode in the frame (a no-op when it is off).
 HIDE_SCRIPT = "if (window.__faCompare) { window.__faCompare.hide(map_div); }\n"
 
 _DIGITS = 4
+_LOG = logging.getLogger(__name__)
+_WARMING: set[tuple] = set()
+_WARMING_LOCK = threading.Lock()
 
 
 def default_from(date: dt.date, first: dt.date) -> dt.date:
@@ -157,6 +163,39 @@ def change_layer(
         + "}"
     )
     return f"{key}/{epoch_from}/{epoch_to}", parse_expression(data)
+
+
+def _warm(dataset: Dataset, key: str, start: str, end: str) -> None:
+    try:
+        c = comparison(dataset, key, start, end)
+        change_layer(
+            dataset, key, cache.epoch_key(dataset, start), cache.epoch_key(dataset, end), c
+        )
+    except Exception:  # noqa: BLE001 - the run that needs it will compute it and report
+        _LOG.debug("warming comparison %s..%s failed", start, end, exc_info=True)
+    finally:
+        with _WARMING_LOCK:
+            _WARMING.discard((key, start, end))
+
+
+def warm_comparisons(dataset: Dataset, key: str, start: dt.date, ends: list[str]) -> None:
+    """Compute the comparisons of ``start`` with each of ``ends`` in the background.
+
+    Call it at the end of a run in compare mode, with the epochs next to the
+    date (:func:`dashboard.cache.neighbour_epochs`): "Next change" and play
+    then find the comparison, and the changed land, ready. Queued on the same
+    single worker as :func:`dashboard.cache.warm_epochs`, after it.
+    """
+    first = start.strftime("%Y-%m-%d")
+    for end in ends:
+        job = (key, first, end)
+        if end <= first:
+            continue
+        with _WARMING_LOCK:
+            if job in _WARMING:
+                continue
+            _WARMING.add(job)
+        cache._WARMER.submit(_warm, dataset, key, first, end)
 
 
 def compare_script(
