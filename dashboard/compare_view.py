@@ -392,7 +392,9 @@ def show_compare(dataset: Dataset, c: Comparison) -> None:
         # Made only when clicked (a figure takes seconds); the callables hold
         # plain values, never session state.
         for col, fmt, mime in zip(
-            cols[:3], ("png", "svg", "pdf"), ("image/png", "image/svg+xml", "application/pdf"),
+            cols[:3],
+            ("png", "svg", "pdf"),
+            ("image/png", "image/svg+xml", "application/pdf"),
             strict=True,
         ):
             col.download_button(

@@ -54,6 +54,7 @@ import shapely
 from .dataset import Dataset
 from .events import TIMELINE_END, TIMELINE_START, format_date
 from .factions import FACTIONS, UNKNOWN
+from .scene import KEY_PLACES
 from .territory import DEFAULT_MAX_REACH_KM, METRIC_CRS, TIERS, area_split, territories
 from .timeline import control_table, epoch_of, events_between, to_date
 
@@ -233,8 +234,6 @@ def _town_tables(dataset: Dataset, start, end) -> tuple[pd.DataFrame, pd.DataFra
     places = dataset.places
     names = dict(zip(places["id"], places["name"], strict=True))
     countries = dict(zip(places["id"], places["country"], strict=True))
-    from .scene import KEY_PLACES
-
     by_place: dict[str, list[dict]] = {}
     for event in events.to_dict("records"):
         by_place.setdefault(event["place_id"], []).append(event)
@@ -416,9 +415,7 @@ def _changed_land(
     return land, pieces
 
 
-def _areas(
-    dataset: Dataset, start, end, pieces: list[tuple], max_reach_km: float
-) -> pd.DataFrame:
+def _areas(dataset: Dataset, start, end, pieces: list[tuple], max_reach_km: float) -> pd.DataFrame:
     split = dataset.cached(
         ("compare-area-split", float(max_reach_km)),
         lambda: area_split(dataset, max_reach_km=max_reach_km),
@@ -498,9 +495,7 @@ def summary_sentence(comparison_or_parts, *, max_clauses: int = 3) -> str:
     opening = f"Between {period_text(start, end)}"
     if changes.empty:
         return f"{opening} no town changed hands."
-    taken = {
-        (r.from_faction, r.to_faction): r.area_km2 for r in land.itertuples(index=False)
-    }
+    taken = {(r.from_faction, r.to_faction): r.area_km2 for r in land.itertuples(index=False)}
     frame = changes.assign(
         a=changes["from_faction"].fillna(UNKNOWN), b=changes["to_faction"].fillna(UNKNOWN)
     )
@@ -657,9 +652,7 @@ def comparison_json(c: Comparison) -> dict:
             {
                 "faction": faction,
                 **{k: total[k] for k in numbers},
-                "tiers": {
-                    t: {k: rows[t][k] for k in numbers} for t in TIERS if t in rows
-                },
+                "tiers": {t: {k: rows[t][k] for k in numbers} for t in TIERS if t in rows},
             }
         )
     return {

@@ -82,9 +82,7 @@ def test_whole_of_2016(year):
     back = c.returned.iloc[0]
     assert back["path"] == ("ISIS", "SYGOV", "ISIS")
     assert [str(e["date"].date()) for e in back["events"]] == ["2016-03-27", "2016-12-11"]
-    assert c.summary.startswith(
-        "Between 1 January and 31 December 2016 the Iraqi government took "
-    )
+    assert c.summary.startswith("Between 1 January and 31 December 2016 the Iraqi government took ")
 
 
 def test_summary_sentence(spring, builtin):
@@ -197,7 +195,7 @@ def test_csv(year):
 
 def test_csv_neutralises_formulas(builtin):
     places = builtin.places.copy()
-    places.loc[places["id"] == "palmyra", "name"] = "=HYPERLINK(\"http://x\")"
+    places.loc[places["id"] == "palmyra", "name"] = '=HYPERLINK("http://x")'
     data = Dataset(places=places, events=builtin.events, name="formula")
     text = changes_csv(compare(data, "2016-03-01", "2016-04-10")).decode("utf-8")
     assert "'=HYPERLINK" in text
