@@ -65,6 +65,7 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     # The changed land, hatched in an SVG pattern of the new holder's colour.
     assert frame.locator(".leaflet-change-pane path").count() >= 1
     assert frame.locator("pattern#fa-hatch-d7301f").count() == 1
+    assert frame.evaluate("() => window.__faLegendCollapsed") is True  # room for two maps
 
     # The change table, with the sources of the captures.
     panel = page.locator(".fa-compare")
@@ -113,5 +114,7 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     page.get_by_text("Compare two dates").click()
     frame.wait_for_function("() => document.getElementById('parent').classList.contains('single')")
     frame.wait_for_function("() => window.__faCompareState === null")
+    # The legend, folded to make room for two maps, is open again.
+    frame.wait_for_function("() => !window.__faLegendCollapsed")
     assert frame.evaluate("() => window.__frontline_mark") == 1
     assert page.errors == []

@@ -21,6 +21,7 @@ window.__faCompare = (function () {
   var mainRings = null;  // the rings on the main map
   var mainTitle = null;  // the "After" box on the main map
   var syncing = false;
+  var folded = false;    // the legend was folded on entering compare mode
   var COLOR = /^#[0-9a-fA-F]{6}$/;
 
   function css() {
@@ -202,7 +203,8 @@ window.__faCompare = (function () {
       left.map.setView(main.getCenter(), main.getZoom(), {animate: false});
       // The legend would hide half the later map: folded (one click opens it).
       var toggle = document.querySelector('.fa-legend .fa-toggle');
-      if (toggle && !window.__faLegendCollapsed) { toggle.click(); }
+      folded = !!toggle && !window.__faLegendCollapsed;
+      if (folded) { toggle.click(); }
     }
     if (left.group) { left.map.removeLayer(left.group); }
     left.group = L.layerGroup().addTo(left.map);
@@ -238,6 +240,9 @@ window.__faCompare = (function () {
     if (mainTitle && mainTitle._map) { mainTitle.remove(); }
     split(main, false);
     main.invalidateSize({pan: false});
+    var toggle = document.querySelector('.fa-legend .fa-toggle');
+    if (folded && toggle && window.__faLegendCollapsed) { toggle.click(); }
+    folded = false;
     window.__faCompareState = null;
   }
 
