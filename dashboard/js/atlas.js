@@ -123,14 +123,17 @@ window.__faMake = function makeAtlas(settings) {
 
     _radius: function (i) { return (this._t.flags[i] & 1) === 1 ? 7 : 5; },
 
-    // The topmost town under a layer point, or -1.
+    // The town under a layer point nearest to it (towns a few pixels apart,
+    // like Mosul and Qaraqosh at the theatre's zoom, overlap), or -1.
     _hit: function (point) {
       if (!this._x) { return -1; }
+      var best = -1, bestD = Infinity;
       for (var i = this._x.length - 1; i >= 0; i--) {
         var dx = this._x[i] - point.x, dy = this._y[i] - point.y, r = this._radius(i) + 2;
-        if (dx * dx + dy * dy <= r * r) { return i; }
+        var d = dx * dx + dy * dy;
+        if (d <= r * r && d < bestD) { best = i; bestD = d; }
       }
-      return -1;
+      return best;
     },
 
     _onMove: function (e) {

@@ -162,17 +162,16 @@ window.__faCompare = (function () {
     group.on('add', function () {
       var svg = renderer._container;
       if (!svg || svg.querySelector('defs.fa-hatches')) { return; }
-      var ns = 'http://www.w3.org/2000/svg';
-      var defs = document.createElementNS(ns, 'defs');
+      var defs = L.SVG.create('defs');
       defs.setAttribute('class', 'fa-hatches');
       Object.keys(colors).forEach(function (color) {
-        var pattern = document.createElementNS(ns, 'pattern');
+        var pattern = L.SVG.create('pattern');
         pattern.setAttribute('id', 'fa-hatch-' + color.slice(1));
         pattern.setAttribute('patternUnits', 'userSpaceOnUse');
         pattern.setAttribute('width', '9');
         pattern.setAttribute('height', '9');
         pattern.setAttribute('patternTransform', 'rotate(45)');
-        var line = document.createElementNS(ns, 'rect');
+        var line = L.SVG.create('rect');
         line.setAttribute('width', String(data.hatch_width));
         line.setAttribute('height', '9');
         line.setAttribute('fill', color);
