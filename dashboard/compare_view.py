@@ -269,6 +269,17 @@ def compare_script(
 # --------------------------------------------------------------------------- panel
 
 
+_CSS = (
+    "<style>"
+    ".fa-compare .fa-summary { font-size: .95rem; margin: .2rem 0 .5rem 0; }"
+    ".fa-compare .fa-scroll { max-height: 460px; overflow-y: auto; }"
+    ".fa-panel.fa-compare ul.fa-changes li { font-size: .78rem; padding: 1px 0; border: none; }"
+    ".fa-panel.fa-compare .fa-when { min-width: 0; margin-right: .4rem; }"
+    ".fa-compare td { font-size: .82rem; }"
+    "</style>"
+)
+
+
 def _chip(code) -> str:
     color = UNKNOWN_COLOR if code in (None, UNKNOWN) else faction_color(code)
     return f"<span class='fa-chip' style='background:{esc(color)}'></span>"
@@ -319,9 +330,9 @@ def comparison_html(c: Comparison) -> str:
         )
     if rows:
         table = (
-            "<table class='fa-compare-changes'><thead><tr><th>Town</th><th>From</th>"
-            "<th>To</th><th>Captured</th><th>Events between, with sources</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            "<div class='fa-scroll'><table class='fa-compare-changes'><thead><tr><th>Town</th>"
+            "<th>From</th><th>To</th><th>Captured</th><th>Events between, with sources</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
     else:
         table = "<p class='fa-note'>No town changed hands between the two dates.</p>"
@@ -361,7 +372,7 @@ def comparison_html(c: Comparison) -> str:
         "chart); gained and lost are the hatched land of the towns that changed hands.</div>"
     )
     return (
-        "<div class='fa-panel fa-compare'>"
+        _CSS + "<div class='fa-panel fa-compare'>"
         f"<p class='fa-heading'>{esc(c.title)}</p>"
         f"<p class='fa-summary'>{esc(c.summary)}</p>{table}{back}{areas}</div>"
     )
