@@ -105,7 +105,9 @@ def compare_controls(date: dt.date, first: dt.date, last: dt.date) -> dt.date | 
         format="YYYY-MM-DD",
         help="The map on the left; the map on the right is the timeline's date.",
     )
-    start = ss["compare_from"]
+    start = ss.get("compare_from")
+    if start is None:
+        return None
     if start >= date:
         cols[2].warning(
             f"The first date ({md(start.isoformat())}) must be before the timeline's date "
