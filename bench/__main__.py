@@ -80,9 +80,9 @@ def machine() -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", nargs="*", help="sections: core export browser load")
+    parser.add_argument("--only", nargs="*", help="sections: core export browser load compare")
     args = parser.parse_args(argv)
-    sections = set(args.only or ["core", "export", "browser", "load"])
+    sections = set(args.only or ["core", "export", "browser", "load", "compare"])
     results = Results()
     header = machine()  # before the sections: the load average at the start
     print(f"{'benchmark':<66} {'result':>14}  target")
@@ -122,10 +122,16 @@ def main(argv=None) -> int:
 
         load_benchmarks(results)
 
+    def compare():
+        from .compare import compare_benchmarks
+
+        compare_benchmarks(results)
+
     section("core", core)
     section("export", export)
     section("browser", browser)
     section("load", load)
+    section("compare", compare)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     results.notes.append(
         f"Load average at the end: {load} (1, 5, 15 min). Timings are wall-clock on a shared "

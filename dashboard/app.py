@@ -13,7 +13,7 @@ from geodata.factions import FACTION_CODES, FACTIONS
 from geodata.territory import DEFAULT_MAX_REACH_KM
 from geodata.timeline import control_at
 
-from . import cache, charts, panels, state
+from . import cache, charts, compare_view, panels, state
 from .export_panel import export_panel
 from .layers import LAYERS, date_script
 from .mapview import show_map
@@ -83,13 +83,15 @@ def _main_view(dataset: Dataset, key: str) -> None:
     # The controls come first: a run interrupted by the next one (play, quick
     # clicks) must have drawn the slider, or Streamlit forgets its value.
     date = timeline_controls(changes, first, last)
+    before = compare_view.compare_controls(date, first, last)
     stamp = pd.Timestamp(date)
     factions = state.shown_factions()
     shown_factions = None if set(factions) == set(FACTION_CODES) else tuple(factions)
     layers = cache.epoch_payload(dataset, key, cache.epoch_key(dataset, stamp), shown_factions)
     recent = cache.recent_place_ids(dataset, stamp)
 
-    map_col, side_col = st.columns([2, 1], gap="medium")
+    # Compare mode: two maps side by side get a wider column.
+    map_col, side_col = st.columns([3, 1] if before is not None else [2, 1], gap="medium")
     with map_col:
         script = date_script(
             layers.payload,
@@ -101,11 +103,21 @@ def _main_view(dataset: Dataset, key: str) -> None:
             selected=ss.get("place"),
             shown=state.shown_layers(),
         )
+        comparison = None
+        if before is not None:
+            extra, comparison = compare_view.compare_script(
+                dataset, key, before, date, factions=shown_factions, shown=state.shown_layers()
+            )
+            script += extra
+        else:
+            script += compare_view.HIDE_SCRIPT
         clicked = show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent())
         if clicked is not None and clicked != ss.get("place"):
             state.select_place(clicked)
             ss["search_outcome"] = None
             st.rerun(scope="fragment")  # redraw the map with the selection ring
+        if comparison is not None:
+            compare_view.show_compare(dataset, comparison)
         panels.show_changes(cache.change_log(dataset, key), stamp)
         # Lazy: the panel's many widgets are built only while it is open, so
         # slider steps do not redraw them (see bench/RESULTS.md).
@@ -134,7 +146,10 @@ def _main_view(dataset: Dataset, key: str) -> None:
             )
     state.sync_query_params()
     # While the user looks at this date, get the next epochs ready.
-    cache.warm_epochs(dataset, key, cache.neighbour_epochs(changes, stamp), shown_factions)
+    neighbours = cache.neighbour_epochs(changes, stamp)
+    cache.warm_epochs(dataset, key, neighbours, shown_factions)
+    if before is not None:
+        compare_view.warm_comparisons(dataset, key, before, neighbours)
 
 
 def main() -> None:

@@ -303,7 +303,11 @@ def scene_payload(scene: Scene) -> dict:
 
 #: The browser half of the date layers (see :func:`date_script`), loaded once
 #: with the base map.
-ATLAS_JS = (Path(__file__).parent / "js" / "atlas.js").read_text(encoding="utf-8")
+#: compare.js (two maps in the frame, see :mod:`dashboard.compare_view`) comes with it.
+ATLAS_JS = "\n".join(
+    (Path(__file__).parent / "js" / name).read_text(encoding="utf-8")
+    for name in ("atlas.js", "compare.js")
+)
 
 
 class _Library(MacroElement):
@@ -445,10 +449,12 @@ class _BaseData(MacroElement):
         """{% macro script(this, kwargs) %}
 (function (map, land) {
     function style(f) { return f.properties.style; }
-    fetch({{ this.url|tojson }}).then(function (r) {
+    // Kept as a promise: compare mode draws the same base on its second map.
+    window.__faBaseData = fetch({{ this.url|tojson }}).then(function (r) {
         if (!r.ok) { throw new Error('HTTP ' + r.status + ' for ' + r.url); }
         return r.json();
-    }).then(function (base) {
+    });
+    window.__faBaseData.then(function (base) {
         L.geoJSON(base.land, {pane: 'land', interactive: false, style: style}).addTo(land);
         L.geoJSON(base.lines, {pane: 'borders', interactive: false, style: style}).addTo(map);
         base.labels.forEach(function (t) {

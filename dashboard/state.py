@@ -12,6 +12,8 @@ sessions share). The URL carries:
 ``layers``
     Comma-separated layer keys shown (see :data:`dashboard.layers.LAYERS`),
     ``none`` for none (absent: all).
+``compare``
+    ``YYYY-MM-DD``: compare mode, this date beside ``date`` (which must be later).
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ def parse_view(params: dict, dataset: Dataset) -> tuple[dict, list[str]]:
     -------
     (dict, list of str)
         ``date`` (datetime.date), ``place`` (id or None), ``factions`` and
-        ``layers`` (lists), and the problems found.
+        ``layers`` (lists), ``compare`` (datetime.date or None), and the
+        problems found.
     """
     first, last = date_bounds(dataset)
     default = min(max(DEFAULT_DATE, first), last)
@@ -120,6 +123,18 @@ def parse_view(params: dict, dataset: Dataset) -> tuple[dict, list[str]]:
         view["layers"], bad = _codes(params["layers"], LAYERS)
         if bad:
             problems.append(f"unknown layers ignored: {', '.join(bad)}")
+    view["compare"] = None
+    if params.get("compare"):
+        before = _asked_date(params["compare"])
+        if before is None:
+            problems.append(f"compare {params['compare']!r} ignored: expected YYYY-MM-DD")
+        elif not first <= before < view["date"]:
+            problems.append(
+                f"compare {before} ignored: expected a date from {first} and before the "
+                f"date {view['date']}"
+            )
+        else:
+            view["compare"] = before
     return view, problems
 
 
@@ -129,6 +144,8 @@ def view_params(view: dict) -> dict[str, str]:
     Defaults (all factions, all layers, no place) are left out to keep links short.
     """
     params = {"date": view["date"].isoformat()}
+    if view.get("compare"):
+        params["compare"] = view["compare"].isoformat()
     if view.get("place"):
         params["place"] = view["place"]
     for key, every in (("factions", FACTION_CODES), ("layers", tuple(LAYERS))):
@@ -161,6 +178,8 @@ def init_state(dataset: Dataset, key: str) -> None:
     ss["factions"] = view["factions"]
     for layer in LAYERS:
         ss[f"layer_{layer}"] = layer in view["layers"]
+    ss["compare_on"] = view["compare"] is not None
+    ss["compare_from"] = view["compare"]
     ss["map_view"] = None
     ss["playing"] = False
     ss.setdefault("speed", "event")
@@ -175,6 +194,7 @@ def current_view() -> dict:
         "place": ss.get("place"),
         "factions": shown_factions(),
         "layers": sorted(shown_layers()),
+        "compare": ss.get("compare_from") if ss.get("compare_on") else None,
     }
 
 

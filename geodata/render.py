@@ -51,7 +51,9 @@ __all__ = [
     "DEFAULT_WIDTH_IN",
     "check_dpi",
     "check_extent",
+    "draw_map",
     "map_figure",
+    "metric_box",
     "render_map",
     "render_frame",
 ]
@@ -91,7 +93,7 @@ def _project(geometries) -> np.ndarray:
     return shapely.transform(np.asarray(geometries, dtype=object), forward)
 
 
-def _metric_box(extent) -> tuple[float, float, float, float]:
+def metric_box(extent) -> tuple[float, float, float, float]:
     """Bounds in metres of a lon/lat box (densified: its edges curve in the projection)."""
     west, south, east, north = extent
     t = np.linspace(0.0, 1.0, 33)
@@ -672,9 +674,6 @@ def _place_labels(fig, ax, towns, xy, avoid, *, all_towns: bool = True) -> None:
     probe.remove()
 
 
-# --------------------------------------------------------------------------- the figure
-
-
 #: Every text of the map is drawn as written: "$" in a place name is not the start of
 #: a formula (mathtext), and nothing goes through LaTeX. Text objects keep the
 #: setting they were made with, so it holds through savefig too.
@@ -693,63 +692,34 @@ def _plain_text(draw):
 
 
 @_plain_text
-def map_figure(
-    scene: Scene,
-    *,
-    width_in: float = DEFAULT_WIDTH_IN,
-    dpi: int = 150,
-    extent=None,
-    timeline: tuple | None = None,
-    legend_factions=None,
-    town_labels: str = "fit",
-) -> Figure:
-    """Draw a scene as a report-ready map figure (not attached to pyplot).
+def draw_map(fig, ax, scene: Scene, box_m, map_w_in: float, *, town_labels: str = "fit") -> dict:
+    """Draw a scene's map into ``ax``: sea, borders, territories, fronts, towns,
+    scale bar and north arrow, country names and town labels.
+
+    The layers of :func:`map_figure` without the title, legend and
+    attribution, so that other figures (the before/after comparison of
+    :mod:`geodata.compare_render`) draw maps exactly like it.
 
     Parameters
     ----------
+    fig : matplotlib.figure.Figure
+        With a canvas (labels are fitted with its renderer).
+    ax : matplotlib.axes.Axes
+        Placed where the map goes; its limits are set here.
     scene : Scene
-        From :func:`geodata.scene.build_scene`.
-    width_in : float, default 8.0
-        Figure width in inches (3 to 20); the height follows the extent.
-    dpi : int, default 150
-        Resolution the labels are laid out for (72..300).
-    extent : str or tuple, optional
-        ``"theatre"``, ``"syria"``, ``"iraq"``, ``"W,S,E,N"`` or a 4-tuple;
-        default: the scene's extent.
-    timeline : tuple of two timestamps, optional
-        Draw a bar under the title showing where the scene's date falls in
-        this range (used by the replay).
-    legend_factions : list of str, optional
-        List these factions and every map symbol in the legend, whatever the
-        scene shows (the replay keeps one legend for all frames); default:
-        the factions and symbols present in the scene.
-    town_labels : {"fit", "key"}, default "fit"
-        Label the key places and every other town whose name fits without
-        overlapping (``"fit"``), or only the key places (``"key"``).
+    box_m : tuple
+        ``(x0, y0, x1, y1)``: the view in the metric CRS (see :func:`metric_box`).
+    map_w_in : float
+        Width of the axes in inches (sizes the scale bar's card).
+    town_labels : {"fit", "key"}
 
     Returns
     -------
-    matplotlib.figure.Figure
-
-    Raises
-    ------
-    ValueError
-        For a bad extent, an extent outside the mapped area, or a bad width or dpi.
+    dict
+        ``xy`` (the towns in metric coordinates, in ``scene.towns`` order) and
+        ``card`` (the scale card's box), for drawing more on top.
     """
-    dpi = check_dpi(dpi)
-    if town_labels not in ("fit", "key"):
-        raise ValueError(f"expected town_labels 'fit' or 'key', got {town_labels!r}")
-    if not 3 <= float(width_in) <= 20:
-        raise ValueError(f"expected a width between 3 and 20 inches, got {width_in!r}")
-    box = check_extent(scene.extent if extent is None else extent)
-    box_m = _metric_box(box)
     x0, y0, x1, y1 = box_m
-    handles, labels = _legend_handles(scene, box, legend_factions)
-    layout = _Layout(float(width_in), (y1 - y0) / (x1 - x0), len(labels), timeline is not None)
-
-    fig = Figure(figsize=(layout.width, layout.height), dpi=dpi, facecolor="white")
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes(layout.rect(layout.map_bottom, layout.map_h))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
@@ -901,8 +871,74 @@ def map_figure(
         )
 
     occupied = shapely.union_all(metric) if len(terr) else None
-    card = _draw_scale_and_north(ax, box_m, (x1 - x0) / layout.map_w, xy, occupied)
+    card = _draw_scale_and_north(ax, box_m, (x1 - x0) / map_w_in, xy, occupied)
     _country_labels(ax, layers, box_m, xy, card)
+    _place_labels(fig, ax, towns, xy, card, all_towns=town_labels == "fit")
+    return {"xy": xy, "card": card}
+
+
+# --------------------------------------------------------------------------- the figure
+
+
+@_plain_text
+def map_figure(
+    scene: Scene,
+    *,
+    width_in: float = DEFAULT_WIDTH_IN,
+    dpi: int = 150,
+    extent=None,
+    timeline: tuple | None = None,
+    legend_factions=None,
+    town_labels: str = "fit",
+) -> Figure:
+    """Draw a scene as a report-ready map figure (not attached to pyplot).
+
+    Parameters
+    ----------
+    scene : Scene
+        From :func:`geodata.scene.build_scene`.
+    width_in : float, default 8.0
+        Figure width in inches (3 to 20); the height follows the extent.
+    dpi : int, default 150
+        Resolution the labels are laid out for (72..300).
+    extent : str or tuple, optional
+        ``"theatre"``, ``"syria"``, ``"iraq"``, ``"W,S,E,N"`` or a 4-tuple;
+        default: the scene's extent.
+    timeline : tuple of two timestamps, optional
+        Draw a bar under the title showing where the scene's date falls in
+        this range (used by the replay).
+    legend_factions : list of str, optional
+        List these factions and every map symbol in the legend, whatever the
+        scene shows (the replay keeps one legend for all frames); default:
+        the factions and symbols present in the scene.
+    town_labels : {"fit", "key"}, default "fit"
+        Label the key places and every other town whose name fits without
+        overlapping (``"fit"``), or only the key places (``"key"``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        For a bad extent, an extent outside the mapped area, or a bad width or dpi.
+    """
+    dpi = check_dpi(dpi)
+    if town_labels not in ("fit", "key"):
+        raise ValueError(f"expected town_labels 'fit' or 'key', got {town_labels!r}")
+    if not 3 <= float(width_in) <= 20:
+        raise ValueError(f"expected a width between 3 and 20 inches, got {width_in!r}")
+    box = check_extent(scene.extent if extent is None else extent)
+    box_m = metric_box(box)
+    x0, y0, x1, y1 = box_m
+    handles, labels = _legend_handles(scene, box, legend_factions)
+    layout = _Layout(float(width_in), (y1 - y0) / (x1 - x0), len(labels), timeline is not None)
+
+    fig = Figure(figsize=(layout.width, layout.height), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(layout.rect(layout.map_bottom, layout.map_h))
+    draw_map(fig, ax, scene, box_m, layout.map_w, town_labels=town_labels)
 
     # Title block.
     top = layout.height
@@ -972,7 +1008,6 @@ def map_figure(
         wrap=False,
     )
 
-    _place_labels(fig, ax, towns, xy, card, all_towns=town_labels == "fit")
     return fig
 
 

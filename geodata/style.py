@@ -16,6 +16,8 @@ __all__ = [
     "UNKNOWN_COLOR",
     "fill_opacity",
     "LEGEND_TEXT",
+    "CHANGED_RING_COLOR",
+    "CHANGE_HATCH_WIDTH",
 ]
 
 #: Colour of front lines in every medium.
@@ -24,6 +26,12 @@ FRONT_COLOR = "#e31a1c"
 UNKNOWN_COLOR = "#8fa9c4"
 #: Dash of a front across nominal land: (on, off) in line widths.
 FRONT_DASH = (2.5, 2.0)
+#: Compare mode: towns that changed hands between the two dates are ringed
+#: in this colour (no faction uses it).
+CHANGED_RING_COLOR = "#8e24aa"
+#: Compare mode: land that changed hands is hatched in its new holder's
+#: colour, lines this wide (points in print, pixels on screen: x1.5).
+CHANGE_HATCH_WIDTH = 1.4
 #: A nominal zone's fill opacity as a share of the core's.
 NOMINAL_SHARE = 0.4
 
@@ -37,6 +45,8 @@ LEGEND_TEXT = {
     "contested": "Contested zone (hatched: attacker)",
     "front": "Front (dashed: nominal land)",
     "unknown": "Holder unknown",
+    "changed_land": "Changed hands (hatched: new holder)",
+    "changed_town": "Town that changed hands",
 }
 
 

@@ -9,9 +9,14 @@
  *
  * Every string from the data reaches the page as text (textContent), never
  * as HTML; the legend's HTML comes escaped from dashboard.layers.legend_html.
+ *
+ * makeAtlas() makes one drawer per map: window.__fa draws the main map;
+ * compare mode (dashboard/js/compare.js) makes a second one, "secondary",
+ * for the map of the earlier date (no legend, no test globals).
  */
-window.__fa = (function () {
+window.__faMake = function makeAtlas(settings) {
   'use strict';
+  var secondary = !!(settings && settings.secondary);
   var kept = null;     // the last epoch's layers: {id, index, towns, ...}
   var tip = null;      // one tooltip, moved to the town under the pointer
   var legend = null;   // one legend control, its content replaced per date
@@ -118,14 +123,17 @@ window.__fa = (function () {
 
     _radius: function (i) { return (this._t.flags[i] & 1) === 1 ? 7 : 5; },
 
-    // The topmost town under a layer point, or -1.
+    // The town under a layer point nearest to it (towns a few pixels apart,
+    // like Mosul and Qaraqosh at the theatre's zoom, overlap), or -1.
     _hit: function (point) {
       if (!this._x) { return -1; }
+      var best = -1, bestD = Infinity;
       for (var i = this._x.length - 1; i >= 0; i--) {
         var dx = this._x[i] - point.x, dy = this._y[i] - point.y, r = this._radius(i) + 2;
-        if (dx * dx + dy * dy <= r * r) { return i; }
+        var d = dx * dx + dy * dy;
+        if (d <= r * r && d < bestD) { best = i; bestD = d; }
       }
-      return -1;
+      return best;
     },
 
     _onMove: function (e) {
@@ -318,10 +326,12 @@ window.__fa = (function () {
     stats.add = performance.now() - t2;
     if (shown.recent && o.recent.length) { group.addLayer(halos(o.recent, o.recent_style)); }
     if (o.selected !== null) { group.addLayer(halos([o.selected], o.selected_style)); }
-    showLegend(map, o.legend, o.title);
+    if (!secondary) { showLegend(map, o.legend, o.title); }
     stats.total = performance.now() - t0;
+    if (secondary) { return stats; }
     window.__frontlineDate = o.date;  // for tests and benchmarks: the date drawn
     window.__faStats = stats;  // milliseconds, for the benchmarks
+    return stats;
   }
 
   // For tests: {id: [fill, ring]} of the towns on the map ({} when hidden).
@@ -329,5 +339,13 @@ window.__fa = (function () {
     return kept && kept.towns._map ? kept.towns.colors() : {};
   }
 
-  return {draw: draw, towns: towns};
-})();
+  // The town's position by id (compare mode rings the towns that changed).
+  function position(id) {
+    if (!kept || kept.index[id] === undefined) { return null; }
+    var t = kept.data.towns, i = kept.index[id];
+    return [t.lat[i], t.lon[i]];
+  }
+
+  return {draw: draw, towns: towns, position: position};
+};
+window.__fa = window.__faMake();

@@ -1,0 +1,254 @@
+/* Frontline Atlas: compare mode, two maps in the one map frame.
+ *
+ * Loaded once with the base map, after atlas.js. In compare mode the date's
+ * script (dashboard.compare_view.compare_script) calls
+ * window.__faCompare.show after the main map has drawn the later date: the
+ * frame then splits in two (streamlit-folium's own two-map layout: #map_div
+ * and #map_div2), the earlier date is drawn on a second Leaflet map on the
+ * left, and the two maps pan and zoom in step. The main map, on the right,
+ * gets the land that changed hands, hatched in its new holder's colour, and
+ * both maps ring the towns that changed hands. Out of compare mode the
+ * script calls window.__faCompare.hide, which gives the main map the whole
+ * frame again. Nothing is remounted: the second map is made once and kept.
+ *
+ * Every string from the data reaches the page as text (textContent).
+ */
+window.__faCompare = (function () {
+  'use strict';
+  var active = false;
+  var left = null;       // {map, atlas, group, rings, title}
+  var change = null;     // {id, layer}
+  var mainRings = null;  // the rings on the main map
+  var mainTitle = null;  // the "After" box on the main map
+  var syncing = false;
+  var folded = false;    // the legend was folded on entering compare mode
+  var COLOR = /^#[0-9a-fA-F]{6}$/;
+
+  function css() {
+    if (document.getElementById('fa-compare-css')) { return; }
+    var style = document.createElement('style');
+    style.id = 'fa-compare-css';
+    style.textContent =
+      '.fa-when { background: rgba(255,255,255,.95); padding: 3px 8px; border-radius: 4px;' +
+      ' box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 700 12.5px/1.3 "Helvetica Neue", Arial,' +
+      ' sans-serif; color: #111; }' +
+      '.fa-when .fa-sub { font-weight: 400; font-size: 11px; color: #444; }' +
+      '#parent.fa-split #map_div, #parent.fa-split #map_div2 { box-sizing: border-box; }' +
+      '#parent.fa-split #map_div2 { border-right: 2px solid #fff; }';
+    document.head.appendChild(style);
+  }
+
+  function box(text, sub) {
+    var control = L.control({position: 'topright'});
+    control.onAdd = function () {
+      var div = L.DomUtil.create('div', 'fa-when');
+      div.appendChild(document.createElement('span'));
+      div.appendChild(document.createElement('div')).className = 'fa-sub';
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.set = function (title, subtitle) {
+      var div = control.getContainer();
+      if (div.firstChild.textContent !== title) { div.firstChild.textContent = title; }
+      if (div.lastChild.textContent !== (subtitle || '')) {
+        div.lastChild.textContent = subtitle || '';
+      }
+    };
+    return control;
+  }
+
+  // Keep ``to`` on the view of ``from`` while compare mode is on.
+  function follow(from, to) {
+    from.on('move zoomend viewreset resize', function () {
+      if (!active || syncing) { return; }
+      syncing = true;
+      try {
+        to.setView(from.getCenter(), from.getZoom(), {animate: false});
+      } finally {
+        syncing = false;
+      }
+    });
+  }
+
+  function makeLeft(main, o) {
+    var div = document.getElementById('map_div2');
+    div.style.height = main.getContainer().clientHeight + 'px';
+    div.style.width = '';
+    var map = L.map(div, {
+      preferCanvas: true, attributionControl: false, zoomControl: true,
+      minZoom: main.getMinZoom(), maxZoom: main.getMaxZoom(),
+      zoomSnap: main.options.zoomSnap, zoomDelta: main.options.zoomDelta
+    });
+    Object.keys(o.panes).forEach(function (name) {
+      var pane = map.createPane(name);
+      pane.style.zIndex = String(o.panes[name]);
+      pane.style.pointerEvents = name === 'towns' ? '' : 'none';
+    });
+    L.control.scale().addTo(map);
+    var land = L.layerGroup().addTo(map);
+    function style(f) { return f.properties.style; }
+    (window.__faBaseData || Promise.reject(new Error('no base data'))).then(function (base) {
+      L.geoJSON(base.land, {pane: 'land', interactive: false, style: style}).addTo(land);
+      L.geoJSON(base.lines, {pane: 'borders', interactive: false, style: style}).addTo(map);
+      base.labels.forEach(function (t) {
+        var div = document.createElement('div');
+        div.className = t.theatre ? 'fa-country fa-theatre' : 'fa-country';
+        div.textContent = t.name;
+        L.marker([t.lat, t.lon], {
+          pane: 'countrylabels', interactive: false, keyboard: false,
+          icon: L.divIcon({className: '', html: div, iconSize: [160, 20], iconAnchor: [80, 10]})
+        }).addTo(map);
+      });
+    }).catch(function (e) {
+      console.error('Frontline Atlas: compare map without borders: ' + e);
+    });
+    var out = {map: map, atlas: window.__faMake({secondary: true}), group: null,
+               rings: null, title: box('', '')};
+    out.title.addTo(map);
+    follow(main, map);
+    follow(map, main);
+    return out;
+  }
+
+  function split(main, on) {
+    var parent = document.getElementById('parent');
+    var mainChild = main.getContainer().parentNode;
+    if (on) {
+      parent.classList.remove('single');
+      parent.classList.add('double', 'fa-split');
+      mainChild.style.cssFloat = 'right';  // the earlier date on the left
+    } else {
+      parent.classList.remove('double', 'fa-split');
+      parent.classList.add('single');
+      mainChild.style.cssFloat = '';
+    }
+  }
+
+  function rings(atlas, ids, style) {
+    var group = L.layerGroup();
+    ids.forEach(function (id) {
+      var at = atlas.position(id);
+      if (!at) { return; }
+      group.addLayer(L.circleMarker(at, Object.assign({pane: 'recent', interactive: false,
+        radius: style.radius + 2, color: '#ffffff', weight: style.weight + 3, fill: false,
+        opacity: 0.9}, {})));
+      group.addLayer(L.circleMarker(at, Object.assign({pane: 'recent', interactive: false},
+        style)));
+    });
+    return group;
+  }
+
+  // Hatching in the new holder's colour: an SVG pattern per colour, in the
+  // defs of the change layer's own SVG renderer (the rest of the map is canvas).
+  function hatched(main, id, data) {
+    if (!main.getPane('change')) {
+      var pane = main.createPane('change');
+      pane.style.zIndex = '365';
+      pane.style.pointerEvents = 'none';
+    }
+    var renderer = L.svg({pane: 'change', padding: 0.3});
+    var group = L.layerGroup();
+    var colors = {};
+    var layer = L.geoJSON(data.land, {
+      renderer: renderer, interactive: false,
+      style: function (f) {
+        var color = COLOR.test(f.properties.color) ? f.properties.color : '#555555';
+        colors[color] = true;
+        return {color: color, weight: 1.5, opacity: 0.95, dashArray: null,
+                fillColor: 'url(#fa-hatch-' + color.slice(1) + ')', fillOpacity: 1};
+      }
+    });
+    group.addLayer(layer);
+    group.on('add', function () {
+      var svg = renderer._container;
+      if (!svg || svg.querySelector('defs.fa-hatches')) { return; }
+      var defs = L.SVG.create('defs');
+      defs.setAttribute('class', 'fa-hatches');
+      Object.keys(colors).forEach(function (color) {
+        var pattern = L.SVG.create('pattern');
+        pattern.setAttribute('id', 'fa-hatch-' + color.slice(1));
+        pattern.setAttribute('patternUnits', 'userSpaceOnUse');
+        pattern.setAttribute('width', '9');
+        pattern.setAttribute('height', '9');
+        pattern.setAttribute('patternTransform', 'rotate(45)');
+        var line = L.SVG.create('rect');
+        line.setAttribute('width', String(data.hatch_width));
+        line.setAttribute('height', '9');
+        line.setAttribute('fill', color);
+        line.setAttribute('fill-opacity', '0.9');
+        pattern.appendChild(line);
+        defs.appendChild(pattern);
+      });
+      svg.insertBefore(defs, svg.firstChild);
+    });
+    return {id: id, layer: group};
+  }
+
+  function show(main, beforeId, beforeData, changeId, changeData, o) {
+    css();
+    var t0 = performance.now();
+    if (!active) {
+      // Half the width for each map: keep what the user was looking at in
+      // view, or the whole theatre when they were looking at all of it.
+      var bounds = main.getBounds();
+      var e = o.extent, theatre = L.latLngBounds([[e[1], e[0]], [e[3], e[2]]]);
+      if (bounds.contains(theatre)) { bounds = theatre; }
+      split(main, true);
+      if (!left) { left = makeLeft(main, o); }
+      active = true;
+      main.invalidateSize({pan: false});
+      left.map.invalidateSize({pan: false});
+      main.fitBounds(bounds, {animate: false});
+      left.map.setView(main.getCenter(), main.getZoom(), {animate: false});
+      // The legend would hide half the later map: folded (one click opens it).
+      var toggle = document.querySelector('.fa-legend .fa-toggle');
+      folded = !!toggle && !window.__faLegendCollapsed;
+      if (folded) { toggle.click(); }
+    }
+    if (left.group) { left.map.removeLayer(left.group); }
+    left.group = L.layerGroup().addTo(left.map);
+    var stats = left.atlas.draw(left.map, left.group, beforeId, beforeData, o.before);
+    if (!change || change.id !== changeId) {
+      if (change) { main.removeLayer(change.layer); }
+      change = hatched(main, changeId, changeData());
+    }
+    if (o.shown.indexOf('territories') >= 0) {
+      if (!main.hasLayer(change.layer)) { main.addLayer(change.layer); }
+    } else if (main.hasLayer(change.layer)) {
+      main.removeLayer(change.layer);
+    }
+    if (mainRings) { main.removeLayer(mainRings); }
+    if (left.rings) { left.map.removeLayer(left.rings); }
+    mainRings = rings(window.__fa, o.changed, o.ring_style).addTo(main);
+    left.rings = rings(left.atlas, o.changed, o.ring_style).addTo(left.map);
+    left.title.set(o.before_title, o.before_note);
+    if (!mainTitle) { mainTitle = box('', ''); }
+    if (mainTitle._map !== main) { mainTitle.addTo(main); }
+    mainTitle.set(o.after_title, o.after_note);
+    // For tests and benchmarks.
+    window.__faCompareState = {from: o.from, to: o.to, change: changeId,
+                               changed: o.changed.slice(), before: stats,
+                               ms: performance.now() - t0};
+  }
+
+  function hide(main) {
+    if (!active) { return; }
+    active = false;
+    if (change && main.hasLayer(change.layer)) { main.removeLayer(change.layer); }
+    if (mainRings) { main.removeLayer(mainRings); mainRings = null; }
+    if (mainTitle && mainTitle._map) { mainTitle.remove(); }
+    split(main, false);
+    main.invalidateSize({pan: false});
+    var toggle = document.querySelector('.fa-legend .fa-toggle');
+    if (folded && toggle && window.__faLegendCollapsed) { toggle.click(); }
+    folded = false;
+    window.__faCompareState = null;
+  }
+
+  function view() {
+    if (!active || !left) { return null; }
+    return {center: left.map.getCenter(), zoom: left.map.getZoom()};
+  }
+
+  return {show: show, hide: hide, view: view, left: function () { return left && left.map; }};
+})();

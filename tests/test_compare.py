@@ -1,0 +1,375 @@
+"""Comparing two dates: the change table, the areas, the land, the figure, the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import numpy as np
+import pytest
+import shapely
+from PIL import Image
+
+from dashboard import compare_view, state
+from geodata import Dataset
+from geodata.cli import main
+from geodata.compare import CSV_COLUMNS, changes_csv, compare, comparison_json
+from geodata.compare_render import comparison_figure, render_comparison
+from geodata.territory import territories
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def spring(builtin):
+    return compare(builtin, "2016-03-01", "2016-04-10")
+
+
+@pytest.fixture(scope="module")
+def year(builtin):
+    return compare(builtin, "2016-01-01", "2016-12-31")
+
+
+# --------------------------------------------------------------------------- towns
+
+
+def test_palmyra_offensive_change_table(spring):
+    c = spring
+    assert list(c.changes["place_id"]) == ["palmyra", "al-qaryatayn"]  # by date
+    assert set(c.changes["from_faction"]) == {"ISIS"}
+    assert set(c.changes["to_faction"]) == {"SYGOV"}
+    rows = c.changes.set_index("place_id")
+    assert rows.loc["palmyra", "event_id"] == "palmyra-5"
+    assert str(rows.loc["palmyra", "date"].date()) == "2016-03-27"
+    assert rows.loc["al-qaryatayn", "event_id"] == "al-qaryatayn-4"
+    assert str(rows.loc["al-qaryatayn", "date"].date()) == "2016-04-03"
+    for row in c.changes.itertuples():
+        assert row.source_url.startswith(("http://", "https://")) and row.source_title
+        # Every dated event of the town between the dates, with its source.
+        assert [e["kind"] for e in row.events] == ["contest", "capture"]
+        assert all(e["source_url"].startswith("http") for e in row.events)
+    assert c.returned.empty
+    # Hit became contested, but its holder did not change.
+    assert "hit" not in set(c.changes["place_id"])
+    assert "hit" in set(c.events["place_id"])
+
+
+def test_whole_of_2016(year):
+    c = year
+    pairs = zip(c.changes["from_faction"], c.changes["to_faction"], strict=True)
+    changed = dict(zip(c.changes["place_id"], pairs, strict=True))
+    assert changed == {
+        "al-shaddadi": ("ISIS", "SDF"),
+        "al-qaryatayn": ("ISIS", "SYGOV"),
+        "hit": ("ISIS", "IQGOV"),
+        "rutba": ("ISIS", "IQGOV"),
+        "fallujah": ("ISIS", "IQGOV"),
+        "manbij": ("ISIS", "SDF"),
+        "al-hasakah": ("SYGOV", "SDF"),
+        "jarabulus": ("ISIS", "TURKEY"),
+        "qayyarah": ("ISIS", "IQGOV"),
+        "sharqat": ("ISIS", "IQGOV"),
+        "dabiq": ("ISIS", "TURKEY"),
+        "qaraqosh": ("ISIS", "IQGOV"),
+        "bashiqa": ("ISIS", "KRG"),
+    }
+    dates = list(c.changes["date"])
+    assert dates == sorted(dates)
+    assert c.changes["source_url"].str.startswith("http").all()
+    # Palmyra: taken by the government in March, by ISIS again in December.
+    assert list(c.returned["place_id"]) == ["palmyra"]
+    back = c.returned.iloc[0]
+    assert back["path"] == ("ISIS", "SYGOV", "ISIS")
+    assert [str(e["date"].date()) for e in back["events"]] == ["2016-03-27", "2016-12-11"]
+    assert c.summary.startswith("Between 1 January and 31 December 2016 the Iraqi government took ")
+
+
+def test_summary_sentence(spring, builtin):
+    text = spring.summary
+    assert text.startswith(
+        "Between 1 March and 10 April 2016 the Syrian government took Palmyra and "
+        "al-Qaryatayn from ISIS: +"
+    )
+    assert text.endswith(" km².")
+    km2 = float(text.rsplit("+", 1)[1].split(" ")[0].replace(",", ""))
+    assert km2 == pytest.approx(spring.land["area_km2"].sum(), abs=1)
+    quiet = compare(builtin, "2013-07-02", "2013-07-03")
+    assert quiet.summary == "Between 2 July and 3 July 2013 no town changed hands."
+    assert quiet.land.empty and (quiet.areas["change_km2"] == 0).all()
+
+
+def test_dates_must_be_in_order(builtin):
+    for start, end in (("2016-04-10", "2016-03-01"), ("2016-04-10", "2016-04-10")):
+        with pytest.raises(ValueError, match="must be before"):
+            compare(builtin, start, end)
+
+
+# --------------------------------------------------------------------------- areas
+
+
+@pytest.mark.parametrize("which", ["spring", "year"])
+def test_areas_add_up(which, request):
+    c = request.getfixturevalue(which)
+    a = c.areas
+    # Each faction's change is the difference of its areas, in every tier.
+    assert np.allclose(a["change_km2"], a["to_km2"] - a["from_km2"], atol=1e-6)
+    total = a[a["tier"] == "total"].set_index("faction")
+    tiers = a[a["tier"] != "total"].groupby("faction")[["from_km2", "to_km2"]].sum()
+    assert np.allclose(tiers.loc[total.index], total[["from_km2", "to_km2"]], atol=0.2)
+    # All the land is someone's (or unknown): the same total on both dates,
+    # so the changes cancel out.
+    assert total["from_km2"].sum() == pytest.approx(total["to_km2"].sum(), abs=1)
+    assert abs(total["change_km2"].sum()) <= 1
+    # Gained and lost: the drawn land of the towns that changed hands, within 5 %
+    # of the change (the map's zones are smoothed per date).
+    for faction, row in total.iterrows():
+        net = row["gained_km2"] - row["lost_km2"]
+        assert net == pytest.approx(row["change_km2"], rel=0.05, abs=5), faction
+    moved = set(c.changes["from_faction"]) | set(c.changes["to_faction"])
+    for faction, row in total.iterrows():
+        if faction not in moved:
+            assert row["change_km2"] == 0 and row["gained_km2"] == row["lost_km2"] == 0
+
+
+def test_spring_areas_match_the_territories(spring, builtin):
+    total = spring.areas[spring.areas["tier"] == "total"].set_index("faction")
+    assert total.loc["SYGOV", "change_km2"] > 30_000
+    isis = total.loc["ISIS", "change_km2"]
+    assert total.loc["SYGOV", "change_km2"] == pytest.approx(-isis, abs=0.5)
+    for date, column in (("2016-03-01", "from_km2"), ("2016-04-10", "to_km2")):
+        terr = territories(builtin, date).groupby("faction")["area_km2"].sum()
+        for faction in ("SYGOV", "ISIS", "IQGOV"):
+            assert total.loc[faction, column] == pytest.approx(terr[faction], rel=0.01)
+
+
+# --------------------------------------------------------------------------- land
+
+
+def test_changed_land_is_new_land_of_the_new_holder(spring, builtin):
+    land = spring.land
+    assert list(zip(land["from_faction"], land["to_faction"], strict=True)) == [("ISIS", "SYGOV")]
+    geometry = land.geometry.iloc[0]
+    assert set(land["place_ids"].iloc[0]) == {"palmyra", "al-qaryatayn"}
+    places = builtin.places.set_index("id").geometry
+    for pid in ("palmyra", "al-qaryatayn"):
+        assert geometry.distance(places[pid]) < 0.02
+    before = territories(builtin, "2016-03-01")
+    after = territories(builtin, "2016-04-10")
+    isis_before = shapely.union_all(before.loc[before["faction"] == "ISIS"].geometry.to_numpy())
+    gov_after = shapely.union_all(after.loc[after["faction"] == "SYGOV"].geometry.to_numpy())
+    gov_before = shapely.union_all(before.loc[before["faction"] == "SYGOV"].geometry.to_numpy())
+    # B's land of the new holder, and land that was not theirs at A.
+    assert shapely.difference(geometry, gov_after).area < 1e-6 * geometry.area + 1e-9
+    assert shapely.difference(geometry, isis_before).area < 1e-6 * geometry.area + 1e-9
+    assert shapely.intersection(geometry, gov_before).area < 1e-6 * geometry.area + 1e-9
+    # Mostly what was added to the government's land.
+    gained = shapely.difference(gov_after, gov_before)
+    assert geometry.area == pytest.approx(gained.area, rel=0.02)
+    assert land["area_km2"].iloc[0] > land["core_km2"].iloc[0] > 0
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def test_json_shape(year):
+    doc = json.loads(json.dumps(comparison_json(year)))
+    assert doc["from"] == "2016-01-01" and doc["to"] == "2016-12-31"
+    assert {"place_id", "name", "from", "to", "date", "event_id", "source_url"} <= set(
+        doc["changes"][0]
+    )
+    assert {"faction", "from_km2", "to_km2", "change_km2"} <= set(doc["areas"][0])
+    for area in doc["areas"]:
+        assert area["change_km2"] == pytest.approx(area["to_km2"] - area["from_km2"])
+    assert doc["returned"][0]["path"] == ["ISIS", "SYGOV", "ISIS"]
+
+
+def test_csv(year):
+    text = changes_csv(year).decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = text[1:].split("\r\n")
+    assert lines[0] == ",".join(CSV_COLUMNS)
+    assert sum(line.startswith("changed,") for line in lines) == 13
+    assert any(line.startswith("came back,palmyra,Palmyra,ISIS") for line in lines)
+
+
+def test_csv_neutralises_formulas(builtin):
+    places = builtin.places.copy()
+    places.loc[places["id"] == "palmyra", "name"] = '=HYPERLINK("http://x")'
+    data = Dataset(places=places, events=builtin.events, name="formula")
+    text = changes_csv(compare(data, "2016-03-01", "2016-04-10")).decode("utf-8")
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
+
+
+# --------------------------------------------------------------------------- figure
+
+
+def test_figure_has_two_maps_one_legend_and_the_table(spring, builtin):
+    fig = comparison_figure(builtin, spring, dpi=72)
+    maps = [ax for ax in fig.axes if ax.get_xticks().size == 0]
+    assert len(fig.axes) == 2 and len(maps) == 2
+    left, right = (ax.get_position() for ax in fig.axes)
+    assert left.x1 < right.x0 and left.width == pytest.approx(right.width)
+    assert len(fig.legends) == 1
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"Syrian government", "Islamic State (ISIS)"} <= set(legend)
+    assert "Changed hands (hatched: new holder)" in legend
+    texts = [t.get_text() for t in fig.texts]
+    assert "Changes of control between 1 March and 10 April 2016" in texts
+    assert "Before: 1 March 2016" in texts and "After: 10 April 2016" in texts
+    assert {"Palmyra", "al-Qaryatayn", "Towns that changed hands"} <= set(texts)
+    assert "in.reuters.com" in texts
+    # The changed land is hatched on the right map only.
+    hatched = [[p for p in ax.patches if p.get_hatch() == "/////"] for ax in fig.axes]
+    assert not hatched[0] and hatched[1]
+
+
+def test_figure_files(spring, builtin):
+    png = render_comparison(builtin, spring, fmt="png", dpi=72)
+    image = Image.open(io.BytesIO(png))
+    width, height = image.size
+    assert width == 12 * 72 and 600 < height < 1100
+    svg = render_comparison(builtin, spring, fmt="svg").decode("utf-8")
+    assert "Palmyra" in svg and "Changes of control between 1 March and 10 April 2016" in svg
+    assert render_comparison(builtin, spring, fmt="pdf").startswith(b"%PDF")
+    with pytest.raises(ValueError):
+        render_comparison(builtin, spring, fmt="gif")
+
+
+def test_figure_lists_every_change_of_a_year(year, builtin):
+    fig = comparison_figure(builtin, year, dpi=72)
+    texts = {t.get_text() for t in fig.texts}
+    assert {"Bashiqa", "Hit", "Dabiq"} <= texts
+    assert any(t.startswith("Palmyra: Islamic State (ISIS) → Syrian government") for t in texts)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json(capsys):
+    code, out, _ = run(capsys, "compare", "--from", "2016-03-01", "--to", "2016-04-10", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) >= {"from", "to", "changes", "areas"}
+    assert [c["place_id"] for c in doc["changes"]] == ["palmyra", "al-qaryatayn"]
+    first = doc["changes"][0]
+    assert (first["from"], first["to"], first["date"], first["event_id"]) == (
+        "ISIS", "SYGOV", "2016-03-27", "palmyra-5",
+    )  # fmt: skip
+    assert first["source_url"].startswith("http")
+    areas = {a["faction"]: a for a in doc["areas"]}
+    assert areas["SYGOV"]["change_km2"] > 30_000
+
+
+def test_cli_text(capsys):
+    code, out, _ = run(capsys, "compare", "--from", "2016-03-01", "--to", "2016-04-10")
+    assert code == 0 and out.startswith("Between 1 March and 10 April 2016")
+    assert "Palmyra: Islamic State (ISIS) -> Syrian government" in out
+
+
+@pytest.mark.parametrize(("start", "end"), [("2016-04-10", "2016-03-01"), ("2016-04-10",) * 2])
+def test_cli_dates_in_order_or_exit_2(capsys, start, end):
+    code, out, err = run(capsys, "compare", "--from", start, "--to", end, "--json")
+    assert code == 2 and out == ""
+    assert f"--from {start} must be before --to {end}" in err and "Traceback" not in err
+
+
+def test_cli_bad_arguments_exit_2(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_:
+        main(["compare", "--from", "2016-13-01", "--to", "2016-04-10"])
+    assert exit_.value.code == 2 and "not a real date" in capsys.readouterr().err
+    code, _, err = run(capsys, "compare", "--from", "2016-03-01", "--to", "2016-04-10",
+                       "--out", str(tmp_path / "x.gif"))  # fmt: skip
+    assert code == 2 and "suffix" in err
+    code, _, err = run(capsys, "compare", "--from", "2016-03-01", "--to", "2016-04-10",
+                       "--out", str(tmp_path / "missing" / "x.png"))  # fmt: skip
+    assert code == 2 and "no such folder" in err
+
+
+def test_cli_writes_the_figure_and_csv_atomically(capsys, tmp_path):
+    out = tmp_path / "before-after.png"
+    code, stdout, err = run(capsys, "compare", "--from", "2016-03-01", "--to", "2016-04-10",
+                            "--out", str(out), "--dpi", "72", "--json")  # fmt: skip
+    assert code == 0
+    json.loads(stdout)  # stdout stays one JSON document
+    assert f"wrote {out}" in err
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert Image.open(out).size[0] == 12 * 72
+    table = tmp_path / "changes.csv"
+    code, stdout, _ = run(capsys, "compare", "--from", "2016-03-01", "--to", "2016-04-10",
+                          "--out", str(table), "--extent", "syria")  # fmt: skip
+    assert code == 0 and "wrote" in stdout
+    assert table.read_text(encoding="utf-8-sig").startswith("change,place_id")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["before-after.png", "changes.csv"]
+
+
+# --------------------------------------------------------------------------- app
+
+
+def test_links_open_compare_mode(builtin):
+    view, problems = state.parse_view({"compare": "2016-03-01", "date": "2016-04-10"}, builtin)
+    assert problems == []
+    assert view["compare"] == dt.date(2016, 3, 1) and view["date"] == dt.date(2016, 4, 10)
+    assert state.view_params(view) == {"date": "2016-04-10", "compare": "2016-03-01"}
+    for bad in ("2016-04-10", "2016-05-01", "soon"):
+        view, problems = state.parse_view({"compare": bad, "date": "2016-04-10"}, builtin)
+        assert view["compare"] is None and len(problems) == 1 and "compare" in problems[0]
+
+
+def test_change_table_html_escapes_and_links_only_http(builtin):
+    places = builtin.places.copy()
+    places.loc[places["id"] == "palmyra", "name"] = EVIL
+    events = builtin.events.copy()
+    palmyra = events["place_id"] == "palmyra"
+    events.loc[palmyra, "source_url"] = "javascript:alert(3)"
+    events.loc[palmyra, "source_title"] = "<b onmouseover=alert(4)>title</b>"
+    data = Dataset(places=places, events=events, name="evil")
+    c = compare(data, "2016-03-01", "2016-04-10")
+    html = compare_view.comparison_html(c)
+    assert "<img" not in html and "<b onmouseover" not in html
+    assert "javascript:" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'href="https://en.wikipedia.org/wiki/Battle_of_al-Qar' in html
+
+
+def test_change_table_html(spring):
+    html = compare_view.comparison_html(spring)
+    assert "data-place='palmyra'" in html and "data-place='al-qaryatayn'" in html
+    assert "Syrian government took Palmyra and al-Qaryatayn from ISIS" in html
+    assert 'href="http://in.reuters.com/' in html
+
+
+def test_default_first_date_is_a_month_earlier():
+    first = dt.date(2012, 1, 1)
+    assert compare_view.default_from(dt.date(2016, 4, 10), first) == dt.date(2016, 3, 10)
+    assert compare_view.default_from(dt.date(2012, 1, 20), first) == first
+
+
+# --------------------------------------------------------------------------- AppTest
+
+
+def test_app_opens_compare_mode_from_a_link_and_follows_the_date():
+    from tests.test_app import html_with, run_app
+
+    at = run_app(compare="2016-03-01", date="2016-04-10")
+    assert at.toggle(key="compare_on").value is True
+    assert at.date_input(key="compare_from").value == dt.date(2016, 3, 1)
+    panel = html_with(at, "fa-compare'")
+    assert "data-place='palmyra'" in panel and "data-place='al-qaryatayn'" in panel
+    assert "data-place='hit'" not in panel
+    at.slider(key="date").set_value(dt.date(2016, 4, 14)).run()
+    assert not at.exception
+    panel = html_with(at, "fa-compare'")
+    assert "data-place='hit'" in panel  # Hit retaken on 14 April
+    assert at.query_params["compare"] == "2016-03-01"
+    assert at.query_params["date"] == "2016-04-14"
+    at.toggle(key="compare_on").set_value(False).run()
+    assert not [h for h in at.html if "fa-compare'" in h.value]
+    assert "compare" not in at.query_params

@@ -1,0 +1,120 @@
+"""Compare mode in a real browser: opened from a link, two maps in step, updated in place.
+
+Uses the fixtures of :mod:`tests.test_browser` (its own ``streamlit run`` for
+this module, Debian's Chromium, no network).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import test_browser
+from tests.test_browser import ARTIFACTS, MAP_FRAME, map_frame, wait_title
+
+# The browser module's fixtures, for this module too.
+server = test_browser.server
+browser = test_browser.browser
+page = test_browser.page
+
+pytestmark = pytest.mark.browser
+
+STATE = "() => window.__faCompareState"
+
+
+def _wait_compare(frame, to: str) -> dict:
+    frame.wait_for_function(
+        "to => window.__faCompareState && window.__faCompareState.to === to", arg=to
+    )
+    return frame.evaluate(STATE)
+
+
+def _views(frame) -> tuple[dict, dict]:
+    return frame.evaluate(
+        "() => { const l = window.__faCompare.left(), m = window.map;"
+        " return [{c: l.getCenter(), z: l.getZoom()}, {c: m.getCenter(), z: m.getZoom()}]; }"
+    )
+
+
+def _same_view(frame) -> bool:
+    left, main = _views(frame)
+    return (
+        left["z"] == main["z"]
+        and abs(left["c"]["lat"] - main["c"]["lat"]) < 1e-6
+        and abs(left["c"]["lng"] - main["c"]["lng"]) < 1e-6
+    )
+
+
+def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page):
+    page.goto(f"{server}/?compare=2016-03-01&date=2016-04-10")
+    frame = map_frame(page)
+    wait_title(frame, "10 April 2016")
+    state = _wait_compare(frame, "2016-04-10")
+    assert state["from"] == "2016-03-01"
+    assert sorted(state["changed"]) == ["al-qaryatayn", "palmyra"]
+    frame.evaluate("() => { window.__frontline_mark = 1; }")
+
+    # Both maps in the one frame, side by side, the earlier one on the left.
+    boxes = frame.evaluate(
+        "() => ['map_div2', 'map_div'].map(id => {"
+        " const r = document.getElementById(id).getBoundingClientRect();"
+        " return {x: r.x, w: r.width, h: r.height}; })"
+    )
+    left, right = boxes
+    assert left["x"] < right["x"] and left["w"] > 200 and abs(left["w"] - right["w"]) < 3
+    assert frame.locator("#map_div2 .fa-when").inner_text().startswith("Before: 1 March 2016")
+    # The changed land, hatched in an SVG pattern of the new holder's colour.
+    assert frame.locator(".leaflet-change-pane path").count() >= 1
+    assert frame.locator("pattern#fa-hatch-d7301f").count() == 1
+    assert frame.evaluate("() => window.__faLegendCollapsed") is True  # room for two maps
+
+    # The change table, with the sources of the captures.
+    panel = page.locator(".fa-compare")
+    panel.wait_for()
+    text = panel.inner_text()
+    assert "Palmyra" in text and "al-Qaryatayn" in text
+    assert "Syrian government took Palmyra and al-Qaryatayn from ISIS" in text
+    assert panel.locator("a[href*='reuters.com']").count() >= 1
+    assert _same_view(frame)
+
+    # Pan the left map with the mouse: the right one follows.
+    iframe = page.locator(MAP_FRAME).bounding_box()
+    x = iframe["x"] + left["x"] + left["w"] / 2
+    y = iframe["y"] + left["h"] / 2
+    start = _views(frame)[1]["c"]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x - 12 * step, y + 6 * step)
+    page.mouse.up()
+    frame.wait_for_function(
+        "lng => Math.abs(window.map.getCenter().lng - lng) > 0.2", arg=start["lng"]
+    )
+    assert _same_view(frame)
+    # Zoom the right map: the left one follows.
+    frame.evaluate("() => window.map.setView([35.0, 39.5], 7, {animate: false})")
+    assert _same_view(frame)
+    assert _views(frame)[0]["z"] == 7
+
+    # Step the date: the right map, the change layer and the table change in place.
+    page.get_by_role("button", name="Next change").click()
+    wait_title(frame, "14 April 2016")
+    state = _wait_compare(frame, "2016-04-14")
+    assert "hit" in state["changed"]
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.fa-compare tr[data-place]')]"
+        ".some(r => r.dataset.place === 'hit')"
+    )
+    assert _same_view(frame) and _views(frame)[0]["z"] == 7
+    assert frame.evaluate("() => window.__frontline_mark") == 1
+    assert page.locator(MAP_FRAME).count() == 1
+    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "compare-2016-03-01-2016-04-14.png"))
+    assert "compare=2016-03-01" in page.url and "date=2016-04-14" in page.url
+
+    # Compare mode off: one map again, in the same frame.
+    page.get_by_text("Compare two dates").click()
+    frame.wait_for_function("() => document.getElementById('parent').classList.contains('single')")
+    frame.wait_for_function("() => window.__faCompareState === null")
+    # The legend, folded to make room for two maps, is open again.
+    frame.wait_for_function("() => !window.__faLegendCollapsed")
+    assert frame.evaluate("() => window.__frontline_mark") == 1
+    assert page.errors == []
