@@ -12,6 +12,7 @@ from geodata.events import format_date
 from geodata.factions import FACTION_CODES, FACTIONS
 from geodata.territory import DEFAULT_MAX_REACH_KM
 from geodata.timeline import control_at
+from geodata.version import DATA_VERSION, data_version_text
 
 from . import cache, charts, compare_view, panels, state
 from .export_panel import export_panel
@@ -139,11 +140,24 @@ def _main_view(dataset: Dataset, key: str) -> None:
             _chart(cache.control_spec(dataset, key), stamp)
     if area_tab.open:
         with area_tab:
-            _chart(cache.area_spec(dataset, key), stamp)
-            st.caption(
-                "Sum of the land nearer to each town than to its neighbours, up to "
-                f"{DEFAULT_MAX_REACH_KM:g} km from it, by the town's holder at each change."
+            measure = st.radio(
+                "Show",
+                list(charts.AREA_MEASURES),
+                format_func=charts.AREA_MEASURES.get,
+                horizontal=True,
+                key="area_measure",
             )
+            _chart(cache.area_spec(dataset, key, measure), stamp)
+            st.caption(
+                "Core: the land within a town's reach (up to "
+                f"{DEFAULT_MAX_REACH_KM:g} km, less where towns are dense), by the town's "
+                "holder at each change. Shares: every km² of the country goes to the holder of "
+                "its nearest town; land of unknown holder counts apart."
+            )
+    st.caption(
+        f"Data version {data_version_text()} · cite as: Frontline Atlas, data "
+        f"{DATA_VERSION}, sourced control events for Syria and Iraq 2012-2019 (see README)."
+    )
     state.sync_query_params()
     # While the user looks at this date, get the next epochs ready.
     neighbours = cache.neighbour_epochs(changes, stamp)

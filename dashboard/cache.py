@@ -22,7 +22,7 @@ import streamlit as st
 
 from geodata import Dataset, load_builtin
 from geodata.scene import build_scene, resolve_extent
-from geodata.territory import area_series
+from geodata.territory import area_split
 from geodata.timeline import change_dates, epoch_of, places_changed_between
 
 from . import charts, panels
@@ -218,11 +218,13 @@ def control_spec(_dataset: Dataset, key: str) -> dict | None:
 
 
 @st.cache_data(show_spinner=False)
-def area_spec(_dataset: Dataset, key: str) -> dict | None:
-    """Vega-Lite spec of :func:`dashboard.charts.area_chart` over :func:`area_series`
-    (dates thinned to :data:`dashboard.charts.MAX_CHART_ROWS` rows), or None."""
+def area_spec(_dataset: Dataset, key: str, measure: str = "core") -> dict | None:
+    """Vega-Lite spec of :func:`dashboard.charts.area_chart` of one measure (core area,
+    % of Syria, % of Iraq) over :func:`area_split` (dates thinned to
+    :data:`dashboard.charts.MAX_CHART_ROWS` rows), or None."""
     try:
-        return charts.area_chart(charts.thin_dates(area_series(_dataset))).to_dict()
+        rows = charts.area_measure(area_split(_dataset), measure)
+        return charts.area_chart(charts.thin_dates(rows), measure=measure).to_dict()
     except Exception:  # noqa: BLE001 - as control_spec
         _LOG.warning("area chart failed for %s", key, exc_info=True)
         return None

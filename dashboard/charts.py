@@ -242,18 +242,52 @@ def control_chart(segments: pd.DataFrame) -> alt.Chart:
     return bars.properties(height=ROW_HEIGHT * len(order))
 
 
-def area_chart(areas: pd.DataFrame) -> alt.Chart:
-    """Stacked estimated area per faction over time, thousand km² (see :func:`mark_date`)."""
-    data = areas.assign(
-        faction_name=areas["faction"].map(faction_name),
-        thousand_km2=areas["area_km2"] / 1000.0,
-    )
+#: What the area chart can show: the core area, or each faction's share of a country.
+AREA_MEASURES = {
+    "core": "Core area (thousand km²)",
+    "SY": "% of Syria (core + nominal)",
+    "IQ": "% of Iraq (core + nominal)",
+}
+
+
+def area_measure(split: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Rows ``date``, ``faction``, ``value`` of one :data:`AREA_MEASURES` from
+    :func:`geodata.territory.area_split` (land of unknown holder included in shares).
+
+    Examples
+    --------
+    >>> split = pd.DataFrame({"date": [1, 1, 1], "faction": ["A", "A", "B"],
+    ...     "country": ["SY"] * 3, "tier": ["core", "nominal", "nominal"],
+    ...     "area_km2": [10.0, 30.0, 60.0]})
+    >>> area_measure(split, "SY")["value"].tolist()
+    [40.0, 60.0]
+    """
+    if measure == "core":
+        core = split[split["tier"] == "core"]
+        out = core.groupby(["date", "faction"], sort=True)["area_km2"].sum() / 1000.0
+    else:
+        land = split[split["country"] == measure]
+        total = land.groupby("date")["area_km2"].transform("sum")
+        out = (100 * land["area_km2"] / total).groupby([land["date"], land["faction"]]).sum()
+    return out.rename("value").reset_index()
+
+
+def area_chart(areas: pd.DataFrame, *, measure: str = "core") -> alt.Chart:
+    """Stacked estimated area per faction over time (see :func:`mark_date`).
+
+    ``areas`` has ``date``, ``faction`` and ``value`` (:func:`area_measure`),
+    or ``area_km2`` (core area, as :func:`geodata.territory.area_series`).
+    """
+    if "value" not in areas:
+        areas = areas.assign(value=areas["area_km2"] / 1000.0)
+    data = areas.assign(faction_name=areas["faction"].map(faction_name))
+    percent = measure != "core"
     area = (
         alt.Chart(data)
         .mark_area(interpolate="step-after", opacity=0.85)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-            y=alt.Y("thousand_km2:Q", stack="zero", title="Estimated area (thousand km²)"),
+            y=alt.Y("value:Q", stack="zero", title=AREA_MEASURES.get(measure, measure)),
             color=alt.Color(
                 "faction_name:N",
                 scale=_faction_scale(data["faction"]),
@@ -263,7 +297,11 @@ def area_chart(areas: pd.DataFrame) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("faction_name:N", title="Faction"),
                 alt.Tooltip("date:T", title="From", format="%-d %b %Y"),
-                alt.Tooltip("area_km2:Q", title="Area (km²)", format=",.0f"),
+                alt.Tooltip(
+                    "value:Q",
+                    title="Share (%)" if percent else "Thousand km²",
+                    format=".1f" if percent else ",.1f",
+                ),
             ],
         )
     )

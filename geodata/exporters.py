@@ -47,6 +47,7 @@ from .events import format_date
 from .factions import FACTIONS, faction_color
 from .scene import Scene, build_scene
 from .style import fill_opacity
+from .version import DATA_VERSION
 
 __all__ = [
     "ATTRIBUTION",
@@ -96,8 +97,9 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
 DATA_FORMATS = ("geojson", "gpkg", "kml", "csv")
 
 ATTRIBUTION = (
-    "Event data: Frontline Atlas, sourced events (see events.csv); borders: Natural Earth; "
-    "territory is estimated from controlled towns"
+    f"Event data: Frontline Atlas, data {DATA_VERSION}, sourced events (see events.csv); "
+    "towns: GeoNames (CC BY 4.0); borders: Natural Earth; territory is estimated from "
+    "controlled towns"
 )
 
 # --------------------------------------------------------------------------- shared rows
@@ -274,6 +276,7 @@ def to_geojson(scene: Scene, *, dataset: Dataset | None = None) -> bytes:
         "name": scene.title,
         "date": scene.date.date().isoformat(),
         "attribution": ATTRIBUTION,
+        "data_version": DATA_VERSION,
         "features": features,
     }
     return json.dumps(doc, ensure_ascii=False, allow_nan=False).encode("utf-8")

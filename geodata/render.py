@@ -42,6 +42,7 @@ from .exporters import ATTRIBUTION
 from .factions import FACTIONS, faction_color
 from .scene import Scene, resolve_extent
 from .style import FRONT_COLOR, FRONT_DASH, LEGEND_TEXT, UNKNOWN_COLOR, fill_opacity
+from .version import data_version_text
 
 __all__ = [
     "ATTRIBUTION",
@@ -1093,11 +1094,14 @@ def render_map(
         raise ValueError(f"expected an image format {', '.join(IMAGE_FORMATS)}, got {fmt!r}")
     fig = map_figure(scene, width_in=width_in, dpi=dpi, extent=extent)
     title = f"{scene.title} - Frontline Atlas"
+    about = f"Frontline Atlas data {data_version_text()}. {ATTRIBUTION}"
     metadata = {
-        "png": {"Title": title, "Software": "Frontline Atlas (matplotlib)"},
-        "svg": {"Title": title, "Date": None, "Creator": "Frontline Atlas (matplotlib)"},
-        "pdf": {"Title": title, "Creator": "Frontline Atlas (matplotlib)", "CreationDate": None},
-    }[fmt]
+        "png": {"Title": title, "Software": "Frontline Atlas (matplotlib)", "Description": about},
+        "svg": {"Title": title, "Date": None, "Creator": "Frontline Atlas (matplotlib)",
+                "Description": about},
+        "pdf": {"Title": title, "Creator": "Frontline Atlas (matplotlib)", "CreationDate": None,
+                "Subject": about},
+    }[fmt]  # fmt: skip
     buffer = io.BytesIO()
     # SVG text stays text (searchable, editable in a report's layout tool)
     # instead of glyph outlines.

@@ -67,9 +67,9 @@ METRIC_CRS = EQUAL_AREA_CRS
 #: Largest reach of a town's core (``--max-reach-km``).
 DEFAULT_MAX_REACH_KM = 40.0
 #: Smallest reach of a town's core, however dense the towns around it.
-DEFAULT_MIN_REACH_KM = 8.0
+DEFAULT_MIN_REACH_KM = 12.0
 #: A town's reach: this times the distance to its second-nearest neighbour.
-DEFAULT_REACH_FACTOR = 1.0
+DEFAULT_REACH_FACTOR = 2.0
 #: Tiers of a faction's land: near its towns, and the rest.
 TIERS = ("core", "nominal")
 

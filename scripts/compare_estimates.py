@@ -180,7 +180,7 @@ def main(argv=None) -> int:
         )
         print("\n| faction | figures | median error | worst |\n|---|---:|---:|---:|")
         for faction, r in summary.iterrows():
-            print(f"| {faction} | {r.n} | {r.median:.1f} pp | {r.worst:.1f} pp |")
+            print(f"| {faction} | {int(r['n'])} | {r['median']:.1f} pp | {r['worst']:.1f} pp |")
     _ = UNKNOWN
     return 0
 

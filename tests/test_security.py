@@ -235,7 +235,7 @@ def test_charts_stay_under_altair_row_limit_and_a_failure_is_not_retried(monkeyp
 
     calls = []
 
-    def broken(frame):
+    def broken(frame, **kwargs):
         calls.append(1)
         raise ValueError("chart library refused the data")
 
