@@ -279,6 +279,11 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
     assert "Syrian government" in legend and "Front (dashed: nominal land)" in legend
     assert "Light: nominal land" in legend
     assert frame.locator(".leaflet-control-scale").count() == 1
+    # One map fills the frame (the two-map layout is for compare mode only).
+    widths = frame.evaluate(
+        "() => [window.map.getContainer().clientWidth, document.body.clientWidth]"
+    )
+    assert widths[0] >= 0.95 * widths[1], widths
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-2016-03-27.png"))
     assert page.errors == []
 

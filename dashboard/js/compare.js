@@ -4,7 +4,7 @@
  * script (dashboard.compare_view.compare_script) calls
  * window.__faCompare.show after the main map has drawn the later date: the
  * frame then splits in two (streamlit-folium's own two-map layout: #map_div
- * and #map_div2), the earlier date is drawn on a second Leaflet map on the
+ * and its second map div), the earlier date is drawn on a second Leaflet map on the
  * left, and the two maps pan and zoom in step. The main map, on the right,
  * gets the land that changed hands, hatched in its new holder's colour, and
  * both maps ring the towns that changed hands. Out of compare mode the
@@ -24,6 +24,10 @@ window.__faCompare = (function () {
   var folded = false;    // the legend was folded on entering compare mode
   var COLOR = /^#[0-9a-fA-F]{6}$/;
 
+  // The second map's div. Never written out whole in this file: streamlit-folium
+  // switches the frame to its two-map layout when the script names that div.
+  var SECOND = 'map_' + 'div2';
+
   function css() {
     if (document.getElementById('fa-compare-css')) { return; }
     var style = document.createElement('style');
@@ -33,8 +37,8 @@ window.__faCompare = (function () {
       ' box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 700 12.5px/1.3 "Helvetica Neue", Arial,' +
       ' sans-serif; color: #111; }' +
       '.fa-when .fa-sub { font-weight: 400; font-size: 11px; color: #444; }' +
-      '#parent.fa-split #map_div, #parent.fa-split #map_div2 { box-sizing: border-box; }' +
-      '#parent.fa-split #map_div2 { border-right: 2px solid #fff; }';
+      '#parent.fa-split #map_div, #parent.fa-split #' + SECOND + ' { box-sizing: border-box; }' +
+      '#parent.fa-split #' + SECOND + ' { border-right: 2px solid #fff; }';
     document.head.appendChild(style);
   }
 
@@ -71,7 +75,7 @@ window.__faCompare = (function () {
   }
 
   function makeLeft(main, o) {
-    var div = document.getElementById('map_div2');
+    var div = document.getElementById(SECOND);
     div.style.height = main.getContainer().clientHeight + 'px';
     div.style.width = '';
     var map = L.map(div, {
