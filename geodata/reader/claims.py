@@ -643,5 +643,12 @@ def sentences_of(text: str, matcher: PlaceMatcher) -> list[Sentence]:
     out = []
     for i, piece in enumerate(split_sentences(text)):
         tokens = tokenize(piece)
-        out.append(Sentence(piece, i, matcher.find(piece, tokens), tokens))
+        # A place's name inside an organisation's (Hayat Tahrir al-Sham) is no mention.
+        actors = _actors(piece, True)
+        mentions = [
+            m
+            for m in matcher.find(piece, tokens)
+            if not any(a.start <= m.start and m.end <= a.end for a in actors)
+        ]
+        out.append(Sentence(piece, i, mentions, tokens))
     return out

@@ -39,7 +39,8 @@ _UNSAFE = {"sham", "ana", "bab", "hit", "tal", "tell", "dam", "ras", "ain", "dar
            "state", "police", "may", "city", "mar", "ras al", "ayn", "ein", "new", "islamic state",
            "ali", "bridge", "camp", "mount", "arab"}  # fmt: skip
 # Names allowed despite _UNSAFE when written just so (capitalised, not sentence-initial).
-_CAPITALISED_OK = {"hit": "Hit", "ana": "Anah", "bab": "Bab"}
+_CAPITALISED_OK = {"hit": "Hit"}
+_HAS_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|ad|an|az|at|ath|ed|er|es|et|ez|en)[- ]\w", re.I)
 # Provinces (governorates) of Syria and Iraq; a town of the same name may be meant either way.
 PROVINCES = {
     normalize_name(n)
@@ -116,15 +117,19 @@ class PlaceMatcher:
         self.dataset_ids = dataset_ids
         self._index: dict[str, str] = {}
         self._first_words: set[str] = set()
+        self._with_article: dict[str, str] = {}  # unsafe alone, fine with the article: al-Bab
         for key, ids in gazetteer.spellings().items():
-            if not key or key in _UNSAFE or key in COUNTRIES or len(key) < 3:
+            if not key or key in COUNTRIES or len(key) < 3:
                 continue
             in_data = [i for i in ids if i in dataset_ids]
             curated = [i for i in ids if gazetteer.record(i)["source"] == "curated"]
             chosen = in_data or curated or ids
             if len(chosen) != 1:
                 continue  # a spelling of several towns: not trusted in running text
-            self._index[key] = chosen[0]
+            if key in _UNSAFE:
+                self._with_article[key] = chosen[0]
+            else:
+                self._index[key] = chosen[0]
         for word, _name in _CAPITALISED_OK.items():
             ids = gazetteer.spellings().get(word, [])
             curated = [i for i in ids if gazetteer.record(i)["source"] == "curated"]
@@ -133,7 +138,11 @@ class PlaceMatcher:
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one matcher per dataset, kept in its cache
     def _lookup(self, phrase: str) -> str | None:
-        return self._index.get(normalize_name(phrase))
+        key = normalize_name(phrase)
+        hit = self._index.get(key)
+        if hit is None and key in self._with_article and _HAS_ARTICLE.match(phrase):
+            hit = self._with_article[key]
+        return hit
 
     def find(self, sentence: str, tokens: list[Token] | None = None) -> list[Mention]:
         """Every place named in a sentence, longest spelling first, without overlaps."""

@@ -167,6 +167,32 @@ def check_claim(claim: Claim, dataset: Dataset, *, published: dt.date | None) ->
                     f"our data: {_name(row['to_faction'])} took it from "
                     f"{_name(row['from_faction'])} on {when(row)}.",
                 )
+        # A siege or battle against the claimed side that ended then: the data
+        # has the place held by that side throughout (Kobani, January 2015).
+        for _, row in events.iterrows():
+            end = row.get("end_date")
+            if row["kind"] != "contest" or end is None or pd.isna(end):
+                continue
+            end_day = end.date()
+            if not (
+                lo - dt.timedelta(days=NEAR_DAYS) <= end_day <= hi + dt.timedelta(days=NEAR_DAYS)
+            ):
+                continue
+            after = _state(events, end_day)
+            if (
+                claim.controller
+                and after["holder"] == claim.controller
+                and (
+                    not claim.previous or claim.previous in (row["to_faction"], row["from_faction"])
+                )
+            ):
+                return _verdict(
+                    "agrees",
+                    row,
+                    f"our data: {_name(after['holder'])} held it through the fighting against "
+                    f"{_name(row['to_faction'] if row['to_faction'] != after['holder'] else row['from_faction'])}, "
+                    f"which ended on {format_date(end, row.get('end_precision'))}.",
+                )
         near = [
             (row, s)
             for row, (s, e) in changes
