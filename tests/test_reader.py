@@ -354,13 +354,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def _send(self, body: bytes, ctype="text/html; charset=utf-8", status=200, headers=()):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in headers:
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the reader hung up on purpose (too large, timed out)
 
     def do_GET(self):
         if self.path == "/report":
@@ -441,3 +444,31 @@ def test_binary_and_oversized_urls_are_refused(server):
 def test_other_schemes_and_private_hosts_are_refused(url):
     with pytest.raises(ReadError, match="refused"):
         fetch(url, timeout=1)
+
+
+# ----------------------------------------------------------------------------- claims as rows
+
+
+def test_claims_become_rows_of_the_users_data_and_bad_ones_are_listed(builtin):
+    from geodata.reader.rows import add_claims
+
+    text = (
+        "Kurdish forces captured Zakho on Sunday. Rebels captured Palmyra on Sunday. "
+        "ISIS captured Mosul on 2 March 2016. ISIS holds Raqqa."
+    )
+    report = read_report(text, builtin, published="2016-03-27")
+    out = add_claims(
+        report,
+        builtin,
+        source_url="https://example.org/report",
+        verdicts=("not-in-data", "disagrees"),
+    )
+    assert out.result is not None and out.result.dataset is not None
+    assert [(r["place"], r["kind"], r["certainty"]) for r in out.added] == [
+        ("Zaxo", "initial", "low"), ("Zaxo", "capture", "low"), ("Palmyra", "capture", "low"),
+    ]  # fmt: skip
+    assert [r["place"] for r in out.refused] == ["Mosul"]  # ISIS took it from itself
+    assert "ISIS" in out.refused[0]["problem"]
+    events = out.result.dataset.events
+    assert (events["source_url"] == "https://example.org/report").sum() == 3
+    assert len(builtin.events) < len(events)  # the built-in data is untouched
