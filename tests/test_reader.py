@@ -454,21 +454,19 @@ def test_claims_become_rows_of_the_users_data_and_bad_ones_are_listed(builtin):
 
     text = (
         "Kurdish forces captured Zakho on Sunday. Rebels captured Palmyra on Sunday. "
-        "ISIS captured Mosul on 2 March 2016. ISIS holds Raqqa."
+        "ISIS captured Mosul on 2 March 2016. ISIS entered Baghdad on Sunday. ISIS holds Raqqa."
     )
     report = read_report(text, builtin, published="2016-03-27")
     out = add_claims(
-        report,
-        builtin,
-        source_url="https://example.org/report",
-        verdicts=("not-in-data", "disagrees"),
+        report, builtin, source_url="https://example.org/report", verdicts=("not-in-data", "disagrees")
     )
     assert out.result is not None and out.result.dataset is not None
     assert [(r["place"], r["kind"], r["certainty"]) for r in out.added] == [
-        ("Zaxo", "initial", "low"), ("Zaxo", "capture", "low"), ("Palmyra", "capture", "low"),
+        ("Zaxo", "initial", "low"), ("Zaxo", "capture", "low"), ("Baghdad", "contest", "low"),
     ]  # fmt: skip
-    assert [r["place"] for r in out.refused] == ["Mosul"]  # ISIS took it from itself
-    assert "ISIS" in out.refused[0]["problem"]
+    # Palmyra: the government retook it that day; Mosul: ISIS cannot take it from itself.
+    assert sorted(r["place"] for r in out.refused) == ["Mosul", "Palmyra"]
+    assert all(r["problem"] for r in out.refused)
     events = out.result.dataset.events
     assert (events["source_url"] == "https://example.org/report").sum() == 3
     assert len(builtin.events) < len(events)  # the built-in data is untouched

@@ -151,10 +151,13 @@ def _matcher(dataset: Dataset) -> PlaceMatcher:
 
 
 def _title(text: str) -> str | None:
-    for line in text.splitlines()[:12]:
-        line = line.strip()
+    """The headline: the first line of 5 to 25 words (not a photo caption), if the text has more."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    for line in lines[:12]:
         words = line.split()
-        if 5 <= len(words) <= 30 and not re.match(r"(?i)^(photo|image|video|credit)\b", line):
+        if 5 <= len(words) <= 25 and not re.match(r"(?i)^(photo|image|video|credit)\b", line):
             return line
     return None
 

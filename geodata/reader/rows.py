@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from geodata.dataset import Dataset
 from geodata.events import TIMELINE_START
 from geodata.factions import UNKNOWN
 from geodata.upload import UploadResult, read_upload
+from geodata.validate import Problem
 
 __all__ = ["ClaimRows", "claim_rows", "add_claims", "ROW_COLUMNS"]
 
@@ -123,6 +125,13 @@ def claim_rows(
     return rows, skipped
 
 
+def _place_id(base: Dataset, name: str) -> str | None:
+    try:
+        return base.gazetteer.geocode(name).id
+    except ValueError:
+        return None
+
+
 def _csv(rows: list[dict]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ROW_COLUMNS, lineterminator="\n")
@@ -159,20 +168,31 @@ def add_claims(
     refused: list[dict] = []
     kept = list(rows)
     result = None
-    for _ in range(3):
+    for _ in range(4):
         result = read_upload(_csv(kept), filename=_FILE, base=base, mode="layer")
-        bad_rows = {p.row for p in result.errors if p.row is not None}
-        whole_file = [p for p in result.errors if p.row is None]
+        mine = [p for p in result.errors if p.file == _FILE]
+        # A problem found in the data below ("broken chain" at a built-in row)
+        # names the place: it is that place's new rows that break it.
+        theirs: dict[str, list[str]] = {}
+        for p in result.errors:
+            if p.file != _FILE:
+                m = re.search(r"'([\w-]+)'", p.message)
+                theirs.setdefault(m.group(1) if m else "", []).append(p.message)
+        bad_rows = {p.row for p in mine if p.row is not None}
+        whole_file = [p for p in mine if p.row is None] + (
+            [Problem(_FILE, None, None, m) for m in theirs[""]] if "" in theirs else []
+        )
         names = {e["name"] for e in result.to_confirm}
         if whole_file:
             for row in kept:
                 refused.append({**row, "problem": "; ".join(p.message for p in whole_file)})
             return ClaimRows(None, [], refused, skipped)
-        if not bad_rows and not names:
+        if not bad_rows and not names and not theirs:
             break
         still = []
         for number, row in enumerate(kept, start=2):
-            problems = [p.message for p in result.errors if p.row == number]
+            problems = [p.message for p in mine if p.row == number]
+            problems += theirs.get(_place_id(base, row["place"]), [])
             if row["place"] in names:
                 problems.append("the place's name needs confirming")
             if problems:
