@@ -205,7 +205,7 @@ def test_ordinary_words_are_not_towns(builtin):
 @pytest.mark.parametrize(
     "sentence, place, kind, controller, previous",
     [
-        ("Syrian government forces recaptured Palmyra on Sunday.", "palmyra", "capture", "SYGOV", None),
+        ("Syrian government forces recaptured Palmyra.", "palmyra", "capture", "SYGOV", None),
         ("The army retook Ramadi on Monday.", "ramadi", "capture", "IQGOV", None),
         ("The regime seized Palmyra from ISIS.", "palmyra", "capture", "SYGOV", "ISIS"),
         ("Kurdish forces captured Kobani.", "kobani", "capture", "SDF", None),
@@ -223,7 +223,8 @@ def test_ordinary_words_are_not_towns(builtin):
         ("The army broke the siege of Deir ez-Zor.", "deir-ez-zor", "contested", "SYGOV", None),
         ("The YPG took half the town of Manbij.", "manbij", "contested", "SDF", None),
         ("Iraqi forces retook east Mosul.", "mosul", "contested", "IQGOV", None),
-        ("Iraqi troops seized the government complex in Ramadi.", "ramadi", "contested", "IQGOV", None),
+        ("Iraqi troops seized the government complex in Ramadi.", "ramadi", "contested", "IQGOV",
+         None),
     ],
 )  # fmt: skip
 def test_control_phrases_and_actors(builtin, sentence, place, kind, controller, previous):
@@ -457,9 +458,8 @@ def test_claims_become_rows_of_the_users_data_and_bad_ones_are_listed(builtin):
         "ISIS captured Mosul on 2 March 2016. ISIS entered Baghdad on Sunday. ISIS holds Raqqa."
     )
     report = read_report(text, builtin, published="2016-03-27")
-    out = add_claims(
-        report, builtin, source_url="https://example.org/report", verdicts=("not-in-data", "disagrees")
-    )
+    url = "https://example.org/report"
+    out = add_claims(report, builtin, source_url=url, verdicts=("not-in-data", "disagrees"))
     assert out.result is not None and out.result.dataset is not None
     assert [(r["place"], r["kind"], r["certainty"]) for r in out.added] == [
         ("Zaxo", "initial", "low"), ("Zaxo", "capture", "low"), ("Baghdad", "contest", "low"),

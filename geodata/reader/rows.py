@@ -43,9 +43,9 @@ class ClaimRows:
 def _holder(base: Dataset | None, place_id: str | None, date: str) -> str | None:
     if base is None or not place_id or place_id not in set(base.places["id"]):
         return None
-    from geodata.timeline import control_table
-
     import pandas as pd
+
+    from geodata.timeline import control_table
 
     table = control_table(base, pd.Timestamp(date) - pd.Timedelta(days=1))  # the day before
     row = table[table["id"] == place_id]

@@ -186,11 +186,16 @@ def check_claim(claim: Claim, dataset: Dataset, *, published: dt.date | None) ->
                     not claim.previous or claim.previous in (row["to_faction"], row["from_faction"])
                 )
             ):
+                enemy = (
+                    row["to_faction"]
+                    if row["to_faction"] != after["holder"]
+                    else row["from_faction"]
+                )
                 return _verdict(
                     "agrees",
                     row,
                     f"our data: {_name(after['holder'])} held it through the fighting against "
-                    f"{_name(row['to_faction'] if row['to_faction'] != after['holder'] else row['from_faction'])}, "
+                    f"{_name(enemy)}, "
                     f"which ended on {format_date(end, row.get('end_precision'))}.",
                 )
         near = [
