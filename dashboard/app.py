@@ -17,6 +17,7 @@ from . import cache, charts, panels, state
 from .export_panel import export_panel
 from .layers import LAYERS, date_script
 from .mapview import show_map
+from .report_panel import report_panel
 from .safe import md
 from .search import search_box
 from .timeline import PLAY_INTERVAL, advance_if_due, timeline_controls
@@ -93,6 +94,7 @@ def _main_view(dataset: Dataset, key: str) -> None:
             recent_ids=recent,
             selected=ss.get("place"),
             shown=state.shown_layers(),
+            report=ss.get("report_marks") or (),
         )
         clicked = show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent())
         if clicked is not None and clicked != ss.get("place"):
@@ -106,6 +108,10 @@ def _main_view(dataset: Dataset, key: str) -> None:
         if exports.open:
             with exports:
                 export_panel(dataset, stamp, view_bounds=st.session_state.get("map_bounds"))
+        reading = st.expander("Check a news report", key="report_open", on_change="rerun")
+        if reading.open:
+            with reading:
+                report_panel(dataset)
     control = control_at(dataset, stamp)
     with side_col:
         panels.show_place(dataset, ss.get("place"), control, stamp)

@@ -462,7 +462,7 @@ def test_claims_become_rows_of_the_users_data_and_bad_ones_are_listed(builtin):
     out = add_claims(report, builtin, source_url=url, verdicts=("not-in-data", "disagrees"))
     assert out.result is not None and out.result.dataset is not None
     assert [(r["place"], r["kind"], r["certainty"]) for r in out.added] == [
-        ("Zaxo", "initial", "low"), ("Zaxo", "capture", "low"), ("Baghdad", "contest", "low"),
+        ("Zakho", "initial", "low"), ("Zakho", "capture", "low"), ("Baghdad", "contest", "low"),
     ]  # fmt: skip
     # Palmyra: the government retook it that day; Mosul: ISIS cannot take it from itself.
     assert sorted(r["place"] for r in out.refused) == ["Mosul", "Palmyra"]

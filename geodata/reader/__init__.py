@@ -99,6 +99,7 @@ class ReportClaim:
     source_title: str | None = None
     source_url: str | None = None
     date_stated: bool = True
+    mention: str = ""  # the place's name as the report writes it
 
     def to_dict(self) -> dict:
         return {
@@ -271,6 +272,7 @@ def read_report(
                 source_title=verdict.source_title,
                 source_url=verdict.source_url,
                 date_stated=bool(c.span is not None and c.span.stated),
+                mention=c.mention,
             )
         )
     notes = []

@@ -88,11 +88,14 @@ def claim_rows(
         kind = "contest" if claim.kind == "contested" else "capture"
         to_faction = claim.controller or UNKNOWN
         from_faction = claim.previous or _holder(base, claim.place_id, date) or UNKNOWN
-        if not claim.place_id and claim.name not in new_places:
-            new_places.add(claim.name)
+        # A town new to the data takes the name the report gives it (its
+        # GeoNames spellings do not come along).
+        place = claim.name if claim.place_id else (claim.mention or claim.name)
+        if not claim.place_id and place not in new_places:
+            new_places.add(place)
             rows.append(
                 {
-                    "place": claim.name,
+                    "place": place,
                     "lat": f"{claim.lat:.5f}",
                     "lon": f"{claim.lon:.5f}",
                     "kind": "initial",
@@ -108,7 +111,7 @@ def claim_rows(
             )
         rows.append(
             {
-                "place": claim.name,
+                "place": place,
                 "lat": "" if claim.place_id else f"{claim.lat:.5f}",
                 "lon": "" if claim.place_id else f"{claim.lon:.5f}",
                 "kind": kind,
