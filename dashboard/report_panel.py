@@ -49,9 +49,10 @@ _CSS = """
   border-bottom: 1px solid rgba(128,128,128,.25); }
 .fa-report .fa-verdict { display: inline-block; padding: 1px 6px; border-radius: 3px;
   color: #fff; font-weight: 600; font-size: .78rem; white-space: nowrap; }
-.fa-report .fa-quote { color: #444; font-style: italic; }
+.fa-report .fa-quote { color: #555; font-style: italic; font-size: .8rem; }
+.fa-report tr.fa-claim td { border-bottom: none; padding-bottom: 0; }
 .fa-report .fa-note { color: #666; font-size: .8rem; }
-.fa-report .fa-places span { display: inline-block; margin: 0 .6rem .2rem 0; }
+.fa-places > span { display: inline-block; margin: 0 1rem .25rem 0; }
 .fa-report .fa-mark { color: #8e24aa; font-weight: 700; }
 </style>
 """
@@ -79,7 +80,11 @@ def places_html(report) -> str:
     for p in report.places:
         where = "" if p.id else " <span class='fa-note'>(not in our data)</span>"
         spellings = ", ".join(esc(m) for m in p.mentions)
-        note = f" <span class='fa-note'>{esc(p.note)}</span>" if p.note else ""
+        note = (
+            " <span class='fa-note'>(also a province's name: taken as the town)</span>"
+            if p.note
+            else ""
+        )
         items.append(
             f"<span><span class='fa-mark'>◯</span> <b>{esc(p.name)}</b>{where} "
             f"<span class='fa-note'>as {spellings}</span>{note}</span>"
@@ -102,16 +107,15 @@ def claims_html(report, dataset: Dataset) -> str:
         rows.append(
             "<tr class='fa-claim'>"
             f"<td><span class='fa-verdict' style='background:{esc(color)}'>{esc(label)}</span></td>"
-            f"<td><b>{esc(c.name)}</b><br>{esc(_what(c))}<br>{esc(when)}</td>"
-            f"<td class='fa-quote'>“{esc(c.text)}”</td>"
-            f"<td class='fa-note'>{esc(c.note)}<br>{source}{event}</td>"
+            f"<td><b>{esc(c.name)}</b>: {esc(_what(c))}, {esc(when)}</td>"
+            f"<td class='fa-note'>{esc(c.summary or c.note)} {source}{event}</td>"
             "</tr>"
+            "<tr class='fa-said'><td></td>"
+            f"<td colspan='2' class='fa-quote'>“{esc(c.text)}”</td></tr>"
         )
     return (
-        "<div class='fa-report'><table><thead><tr><th>Verdict</th><th>Claim</th>"
-        "<th>The report says</th><th>Our data</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></div>"
+        "<div class='fa-report'><table><thead><tr><th>Verdict</th><th>The report says</th>"
+        "<th>Our data</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
     )
 
 

@@ -100,6 +100,7 @@ class ReportClaim:
     source_url: str | None = None
     date_stated: bool = True
     mention: str = ""  # the place's name as the report writes it
+    summary: str = ""  # the note without the source (shown beside a link to it)
 
     def to_dict(self) -> dict:
         return {
@@ -201,7 +202,7 @@ def read_report(
     -------
     Report
     """
-    from geodata.reader.verdicts import check_claim
+    from geodata.reader.verdicts import check_claim, source_text
 
     report_text = source if isinstance(source, ReportText) else extract(source, url=url)
     text = report_text.text
@@ -254,6 +255,8 @@ def read_report(
         notes = [verdict.note, *c.notes]
         if c.span is not None and not c.span.stated:
             notes.append("the text gives no date for this: the report's date is used")
+        summary = " ".join(n[:1].upper() + n[1:].rstrip(".") + "." for n in notes if n)
+        notes.insert(1, source_text(verdict.source_title, verdict.source_url))
         out.append(
             ReportClaim(
                 place_id=c.place_id if c.place_id in in_data else None,
@@ -273,6 +276,7 @@ def read_report(
                 source_url=verdict.source_url,
                 date_stated=bool(c.span is not None and c.span.stated),
                 mention=c.mention,
+                summary=summary,
             )
         )
     notes = []

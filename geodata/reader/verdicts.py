@@ -68,11 +68,11 @@ def _source(row) -> tuple[str | None, str | None]:
     return title, url
 
 
-def _source_text(row) -> str:
-    title, url = _source(row)
+def source_text(title: str | None, url: str | None) -> str:
+    """``Source: title <url>`` for a note ("" when there is neither)."""
     if not title and not url:
         return ""
-    return f" Source: {title or url}" + (f" <{url}>" if url and title else "") + "."
+    return f"Source: {title or url}" + (f" <{url}>" if url and title else "")
 
 
 def _state(events: pd.DataFrame, day: dt.date) -> dict:
@@ -120,8 +120,6 @@ def _describe(state: dict, day: dt.date) -> tuple[str, str | None, dict | None]:
 def _verdict(kind: str, row, note: str) -> Verdict:
     title, url = _source(row) if row is not None else (None, None)
     event_id = None if row is None else str(row["event_id"])
-    if row is not None:
-        note += _source_text(row)
     return Verdict(kind, event_id, note, title, url)
 
 
