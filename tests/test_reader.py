@@ -285,8 +285,9 @@ def test_reports_reach_the_targets():
     assert totals["place_precision"] >= 0.8 and totals["claim_precision"] >= 0.7
 
 
-def test_held_out_reports_reach_the_targets():
-    totals = evaluate(REPORTS / "holdout")["totals"]
+@pytest.mark.parametrize("folder", ["holdout", "holdout2"])
+def test_held_out_reports_reach_the_targets(folder):
+    totals = evaluate(REPORTS / folder)["totals"]
     assert totals["place_recall"] >= 0.85
     assert totals["claim_recall"] >= 0.70
 

@@ -45,7 +45,7 @@ ACTORS: list[tuple[str, str, int]] = [
     ((r"syrian democratic forces|syria democratic forces|\bSDF\b|\bYPG\b|\bYPJ\b|people'?s (?:protection|defense) units"
      r"|manbij military council|syrian kurdish\s+(?:forces|fighters|militia|group|ypg|ypg militia)|kurdish[- ]led\s+(?:forces|alliance|sdf|militia|syrian democratic forces)"), "SDF", _I),
     (r"peshmerga|kurdistan regional (?:government|security council)|iraqi kurdish\s+(?:forces|fighters|peshmerga)", "KRG", _I),
-    (r"u\.?s\.?[- ](?:backed|supported)\s+(?:forces|fighters|alliance|militias?|kurdish(?:-led)? forces)", "USB", _I),
+    (r"u\.?s\.?[- ](?:backed|supported)\s+(?:forces|fighters|alliance|militias?|rebels|kurdish(?:-led)? forces)", "USB", _I),
     (r"kurdish\s+(?:forces|fighters|militias?|troops|units)|\bkurds\b", "KURD", _I),
     (r"(?:jabhat\s+)?(?:al[- ])?nusra(?:\s+front)?|hayat tahrir al-sham|tahrir al-sham|jabhat fateh a(?:l)?-sham|fateh a(?:l)?-sham", "NUSRA", _I),
     (r"\bHTS\b", "NUSRA", 0),
@@ -75,10 +75,12 @@ _VERBS: list[tuple[str, str, str]] = [
     ((r"\b(?:re-?captur(?:ed|es|e|ing)|re-?took|re-?takes?|re-?taken|re-?taking|seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing)"
      r"|liberat(?:ed|es|e|ing)|freed|frees|free|took|takes?|taken|taking|overran|overrun|overruns?|regain(?:ed|s)?|reclaim(?:ed|s)?|secured|secures?|won\s+back)\b"), "capture", "take"),
     (r"\b(?:in|under)\s+(?:full\s+|complete\s+|total\s+)?control\s+of\b", "held", "take-held"),
+    (r"\b(?:recover(?:ed|s)?|re-?establish(?:ed|es)?|restor(?:ed|es)|retain(?:ed|s)?|maintain(?:ed|s)?|kept|keeps?)\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)\b", "held", "take-held"),
     ((r"\b(?:entered|enters?|entering|stormed|storms?|storming|broke\s+into|breaks\s+into|pushed\s+into|advanced\s+into|advancing\s+into|moved\s+into"
      r"|besieged|besieges?|encircled|encircles?|surrounded|surrounds?|attacked|attacks|launched\s+an?\s+(?:offensive|assault|attack)\s+on|closing\s+in\s+on|closed\s+in\s+on|reached)\b"), "contested", "enter"),
     (r"\b(?:lost|loses|lose|losing|abandoned|abandons?|evacuated|fled|flees|flee)\b|\b(?:withdr(?:ew|awn|aws|aw)|withdrawing|retreated|retreats?|retreating|pulled\s+out|pulls\s+out|pull\s+out|pulling\s+out|fled)\s+(?:from|of)\b", "loss", "lose"),
     (r"\b(?:held|holds|hold|holding|controlled|controls|controlling)\b", "held", "hold"),
+    (r"(?<!full )(?<!complete )(?<!total )(?<!under )(?<!in )(?<!of )(?<!the )(?<!its )(?<!their )(?<!back )\bcontrol\b(?!\s+(?:of|over)\b)(?=\s+(?:\d|the|most|much|all|half|parts?|large|\w+\s+percent))", "held", "hold"),
     (r"\b(?:the\s+)?(?:re-?capture|capture|liberation|retaking|seizure|takeover|recovery|fall|loss|defeat)\s+of\b", "capture", "noun"),
     (r"\b(?:strongholds?|bastions?|heartland|power\s+cent(?:re|er)s?|de\s+facto\s+capital)\b", "held", "cue"),
     (r"\b[\w.]+-(?:held|controlled|run)\b", "held", "held-adj"),
@@ -93,16 +95,20 @@ _PASSIVE_BEFORE = re.compile(
     r"\b(was|were|been|being|be|is|are|has been|had been|have been)\s+(?:\w+ly\s+)?$", re.I
 )
 _PARTIAL = re.compile(
-    r"\b(half|parts?|most|much|areas?|districts?|neighbo(?:u)?rhoods?|quarters?|outskirts|cent(?:er|re)|downtown|"
+    r"\b(half|parts?|most|much|central|areas?|districts?|neighbo(?:u)?rhoods?|quarters?|outskirts|cent(?:er|re)|downtown|"
     r"government\s+(?:complex|cent(?:er|re)|buildings?|headquarters)|complex|percent|per cent|%|old city|"
     r"airport|air\s*base|military base|edges?|gates|suburbs?|near(?:ly)?\s+(?:complete|full|total)|almost\s+(?:complete|full|total)|partial(?:ly)?|"
     r"(?:east|west|north|south)(?:ern)?\s+(?:part|side|bank|half|neighbo(?:u)?rhoods?|districts?|sector|areas?|edge)|"
     r"the\s+(?:east|west|north|south)\s+of)\b",
     re.I,
 )
+_PARTIAL_AFTER = re.compile(
+    r"^['’]s\s+(?:(?:east|west|north|south)(?:ern)?\s+)?(?:downtown|cent(?:er|re)|old city|outskirts|periphery|neighbo(?:u)?rhoods?|districts?|quarters?|suburbs?|edges?|airport|outskirt)",
+    re.I,
+)
 _DIRECTION_BEFORE = re.compile(r"\b(?:east|west|north|south)(?:ern)?\s*$", re.I)
 _ANAPHOR = re.compile(
-    r"^(?:\s+(?:back\s+)?(?:(?:full|complete|total|near[- ]complete)\s+)?control\s+(?:of|over))?\s+(?:the|this|that|its)\s+(?:[\w-]+\s+){0,3}?(?:city|town|village)\b(?!\s+of\b)",
+    r"^[\"”’']?(?:\s+(?:back\s+)?(?:(?:full|complete|total|near[- ]complete)\s+)?control\s+(?:of|over))?\s+(?:the|this|that|its)\s+(?:[\w-]+\s+){0,3}?(?:city|town|village)\b(?!\s+of\b)",
     re.I,
 )
 _COORD_GAP = re.compile(
@@ -234,7 +240,7 @@ def _subject(actors: list[_Actor], sentence: str, before: int, *, floor: int = 0
         if re.search(r"\b(against|from|on|to|with|by|of|for|over|between)\s+(?:the\s+)?$", lead):
             continue
         while k > 0 and re.fullmatch(
-            r"\s*(?:and|,|and its|and their|along with|with)\s*(?:the\s+)?(?:\w+\s+)?",
+            r"\s*(?:[\w-]+\s+){0,2}?(?:and|,|and its|and their|along with|with)\s*(?:the\s+)?(?:\w+\s+){0,2}",
             sentence[candidates[k - 1].end : a.start],
             re.I,
         ):
@@ -355,7 +361,9 @@ def find_claims(
             before = text[:vs]
             if role in ("take", "enter", "lose", "hold", "drive") and _INTENT_BEFORE.search(before):
                 continue
-            next_verb = verbs[k + 1][0] if k + 1 < len(verbs) else len(text)
+            # Nouns ("stronghold", "IS-held") do not end a clause as verbs do.
+            later = [v for v in verbs[k + 1 :] if v[3] not in ("cue", "held-adj")]
+            next_verb = later[0][0] if later else len(text)
             prev_verb = verbs[k - 1][1] if k > 0 else 0
             passive = role in ("take", "hold") and bool(_PASSIVE_BEFORE.search(before))
             objects: list[Mention] = []
@@ -414,6 +422,9 @@ def find_claims(
                 m_out = re.compile(r"\b(?:out\s+of|from|out)\b", re.I).search(text, ve)
                 anchor = m_out.end() if m_out else ve
                 objects = [m for m in after_places(200) if m.start >= anchor][:3] or []
+                if not objects and re.match(r"^[\"”’']?\s+", text[ve:]):
+                    # "cleared Raqqa of jihadist fighters": the place is the object.
+                    objects = [m for m in after_places(30) if m.start < anchor][:1]
                 if not objects:
                     tail_anaphor = _ANAPHOR.match(text[anchor:])
                     if tail_anaphor:
@@ -465,8 +476,10 @@ def find_claims(
                 if not objects:
                     objects = place_before(60)
                 subj = _subject(actors, text, vs, floor=0)
-                if subj is None and re.search(r"\b(its|their)\s+(?:\w+\s+){0,4}$", before, re.I):
-                    subj = _subject(actors, text, vs)
+                if re.search(r"\b(its|their)\s+(?:\w+\s+){0,4}$", before, re.I):
+                    # "its de facto capital": whoever "its" is, the last actor named.
+                    earlier = [a for a in actors if a.end <= vs]
+                    subj = earlier[-1] if earlier else subj
                 controller = subj.code if subj else None
                 if subj is None:
                     # "an ISIS bastion": the actor right before the word.
@@ -506,9 +519,13 @@ def find_claims(
             if not objects:
                 continue
             # Partial claims are contested.
-            if c_kind == "capture" and role in ("take", "noun", "drive"):
+            if c_kind in ("capture", "held") and role in ("take", "noun", "drive", "hold", "enter"):
                 between = text[ve : objects[0].start]
-                if _PARTIAL.search(between) or _DIRECTION_BEFORE.search(text[: objects[0].start]):
+                if (
+                    _PARTIAL.search(between)
+                    or _DIRECTION_BEFORE.search(text[: objects[0].start])
+                    or _PARTIAL_AFTER.match(text[objects[0].end :])
+                ):
                     c_kind = "contested"
             if (
                 c_kind == "capture"

@@ -88,6 +88,8 @@ def tokenize(text: str) -> list[Token]:
     tokens = []
     for m in _TOKEN.finditer(text):
         word, start = m.group(), m.start()
+        if len(word) > 3 and word[-2:].lower() in ("'s", "’s"):  # Tikrit's downtown
+            word = word[:-2]
         parts = word.split("-")
         if len(parts) > 1 and all(
             len(p) >= 3 and p[:1].isupper() and not _ARTICLE_PREFIX.match(p) for p in parts
@@ -97,7 +99,7 @@ def tokenize(text: str) -> list[Token]:
                 tokens.append(Token(part, offset, offset + len(part)))
                 offset += len(part) + 1
         else:
-            tokens.append(Token(word, start, m.end()))
+            tokens.append(Token(word, start, start + len(word)))
     return tokens
 
 
