@@ -11,9 +11,11 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 REPORTS = Path(__file__).resolve().parent / "reports"
 
 
-def open_panel() -> AppTest:
+def open_panel(dataset=None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["report_open"] = True
+    if dataset is not None:
+        at.session_state["dataset"] = dataset
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -63,8 +65,20 @@ def test_errors_are_said_and_the_view_kept():
     assert at.slider(key="date").value == dt.date(2016, 3, 27)
 
 
-def test_claims_not_in_the_data_are_added_to_this_session_only():
-    at = check(open_panel(), "Kurdish forces captured Zakho on 3 March 2016.\nMore text here.")
+def test_claims_not_in_the_data_are_added_to_this_session_only(builtin):
+    from geodata.dataset import Dataset
+
+    # Data that does not know Zakho (the built-in data may).
+    keep = ~builtin.places["name"].str.contains("Zakho|Zaxo") & ~builtin.places["aliases"].fillna(
+        ""
+    ).str.contains("Zakho|Zaxo")
+    ids = set(builtin.places.loc[keep, "id"])
+    data = Dataset(
+        builtin.places[keep].reset_index(drop=True),
+        builtin.events[builtin.events["place_id"].isin(ids)],
+        name="mine",
+    )
+    at = check(open_panel(data), "Kurdish forces captured Zakho on 3 March 2016.\nMore text here.")
     assert "not in our data" in claims_table(at)
     at.text_input(key="report_row_url").input("https://example.org/zakho")
     at.button(key="report_add").click().run()
@@ -76,3 +90,4 @@ def test_claims_not_in_the_data_are_added_to_this_session_only():
     assert "agrees" in claims_table(at)
     # A new session still has the built-in data only.
     assert "dataset" not in open_panel().session_state
+    assert len(dataset.places) == len(data.places) + 1

@@ -147,9 +147,11 @@ def is_url(text: str) -> bool:
 
 
 def _matcher(dataset: Dataset) -> PlaceMatcher:
-    return dataset.cached(
-        ("reader-matcher",), lambda: PlaceMatcher(dataset.gazetteer, set(dataset.places["id"]))
-    )
+    def build() -> PlaceMatcher:
+        counts = dataset.events["place_id"].value_counts().to_dict()
+        return PlaceMatcher(dataset.gazetteer, set(dataset.places["id"]), counts)
+
+    return dataset.cached(("reader-matcher",), build)
 
 
 def _title(text: str) -> str | None:

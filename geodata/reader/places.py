@@ -114,9 +114,14 @@ class PlaceMatcher:
         names several places.
     """
 
-    def __init__(self, gazetteer: Gazetteer, dataset_ids: set[str]):
+    def __init__(
+        self, gazetteer: Gazetteer, dataset_ids: set[str], event_counts: dict | None = None
+    ):
         self.gazetteer = gazetteer
         self.dataset_ids = dataset_ids
+        counts = event_counts or {}
+        #: spelling -> the other places it also names (the matcher took the first).
+        self.also: dict[str, list[str]] = {}
         self._index: dict[str, str] = {}
         self._first_words: set[str] = set()
         self._with_article: dict[str, str] = {}  # unsafe alone, fine with the article: al-Bab
@@ -126,8 +131,18 @@ class PlaceMatcher:
             in_data = [i for i in ids if i in dataset_ids]
             curated = [i for i in ids if gazetteer.record(i)["source"] == "curated"]
             chosen = in_data or curated or ids
-            if len(chosen) != 1:
-                continue  # a spelling of several towns: not trusted in running text
+            if len(chosen) > 1:
+                # A spelling of several towns ("Sinjar", "Sinjar (Idlib)"): the one
+                # so named rather than so aliased, then the one with most events.
+                def rank(place_id, key=key):
+                    named = normalize_name(gazetteer.record(place_id)["name"]) == key
+                    return (not named, -counts.get(place_id, 0))
+
+                ranked = sorted(chosen, key=rank)
+                if rank(ranked[0]) == rank(ranked[1]):
+                    continue  # nothing to choose between them: not trusted in running text
+                self.also[key] = ranked[1:]
+                chosen = ranked[:1]
             if key in _UNSAFE:
                 self._with_article[key] = chosen[0]
             else:
