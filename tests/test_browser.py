@@ -256,7 +256,7 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
         ["Palmyra", "Raqqa", "Deir ez-Zor", "Ramadi", "Tikrit", "Mosul", "al-Shaddadi"]
     )
     legend = frame.locator(".fa-legend").inner_text()
-    assert "Syrian government" in legend and "Estimated front line" in legend
+    assert "Syrian government" in legend and "Front line (dashed: nominal land)" in legend
     assert frame.locator(".leaflet-control-scale").count() == 1
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-2016-03-27.png"))
     assert page.errors == []
