@@ -70,7 +70,7 @@ def _what(claim) -> str:
         return f"{_faction(claim.previous)} lost it"
     text = f"{_faction(claim.controller)} {_KINDS.get(claim.kind, claim.kind)} it"
     if claim.previous:
-        text += f" (from {_faction(claim.previous)})"
+        text += f" from {_faction(claim.previous)}"
     return text
 
 
