@@ -18,6 +18,7 @@ from . import cache, charts, compare_view, panels, state
 from .export_panel import export_panel
 from .layers import LAYERS, date_script
 from .mapview import show_map
+from .report_panel import report_panel
 from .safe import md
 from .search import search_box
 from .timeline import PLAY_INTERVAL, advance_if_due, timeline_controls
@@ -103,6 +104,7 @@ def _main_view(dataset: Dataset, key: str) -> None:
             recent_ids=recent,
             selected=ss.get("place"),
             shown=state.shown_layers(),
+            report=ss.get("report_marks") or (),
         )
         comparison = None
         if before is not None:
@@ -126,6 +128,10 @@ def _main_view(dataset: Dataset, key: str) -> None:
         if exports.open:
             with exports:
                 export_panel(dataset, stamp, view_bounds=st.session_state.get("map_bounds"))
+        reading = st.expander("Check a news report", key="report_open", on_change="rerun")
+        if reading.open:
+            with reading:
+                report_panel(dataset)
     control = control_at(dataset, stamp)
     with side_col:
         panels.show_place(dataset, ss.get("place"), control, stamp)

@@ -130,6 +130,7 @@ BASE_LAYERS = {
 TERRITORY_OPACITY = fill_opacity("live")
 RECENT_COLOR = "#ffff00"
 SELECTED_COLOR = "#1565c0"
+REPORT_COLOR = "#8e24aa"  # places named in the news report being checked
 _DIGITS = 4  # ~10 m: plenty for a map, and a third of the JSON
 
 
@@ -709,6 +710,7 @@ def date_script(
     recent_ids: set[str] | frozenset[str] = frozenset(),
     selected: str | None = None,
     shown: set[str] | frozenset[str] = frozenset(LAYERS),
+    report: list[dict] | tuple = (),
 ) -> str:
     """Return the script that draws one date on the mounted map.
 
@@ -737,6 +739,9 @@ def date_script(
         Place id to mark with a ring.
     shown : set of str
         Layer keys to draw (see :data:`LAYERS`). The legend is always drawn.
+    report : list of dict
+        Places named in the news report being checked (``lat``, ``lon``,
+        ``name``): each is ringed, whether or not the data has it.
 
     Returns
     -------
@@ -759,6 +764,16 @@ def date_script(
             "weight": 1,
             "fillColor": RECENT_COLOR,
             "fillOpacity": 0.75,
+        },
+        "report": [
+            {"lat": float(p["lat"]), "lon": float(p["lon"]), "name": str(p["name"])} for p in report
+        ],
+        "report_style": {
+            "radius": 17,
+            "fill": False,
+            "color": REPORT_COLOR,
+            "weight": 3,
+            "opacity": 0.95,
         },
         "selected_style": {
             "radius": 15,

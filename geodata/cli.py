@@ -644,6 +644,15 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTRA_COMMANDS: list = []
 
 
+def _register_read(sub, common) -> None:
+    from .reader.cli import register
+
+    register(sub, common)
+
+
+_EXTRA_COMMANDS.append(_register_read)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()

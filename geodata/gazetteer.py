@@ -278,6 +278,18 @@ class Gazetteer:
                     self._choices.append(norm)
                     self._choice_ids.append(record["id"])
 
+    def spellings(self) -> dict[str, list[str]]:
+        """Every known spelling, normalised (:func:`normalize_name`), to the ids it names.
+
+        Curated places come before GeoNames towns in each list. Used to find
+        the places a text names (:mod:`geodata.reader.places`).
+        """
+        return {key: list(ids) for key, ids in self._exact.items()}
+
+    def record(self, place_id: str) -> dict:
+        """``id``, ``name``, ``lat``, ``lon``, ``country`` and ``source`` of a known place."""
+        return dict(self._records[place_id])
+
     @property
     def ids(self) -> list[str]:
         """Ids of every place the gazetteer knows (curated first)."""

@@ -256,6 +256,17 @@ window.__faMake = function makeAtlas(settings) {
     return group;
   }
 
+  // Places named in the news report being checked: a ring at each, in or out of the data.
+  function reportRings(places, style) {
+    var group = L.layerGroup();
+    places.forEach(function (p) {
+      // Not interactive: the town under the ring keeps its tooltip and click.
+      group.addLayer(L.circleMarker([p.lat, p.lon],
+        Object.assign({pane: 'recent', interactive: false, className: 'fa-report-ring'}, style)));
+    });
+    return group;
+  }
+
   function showLegend(map, html, title) {
     if (!legend) {
       legend = L.control({position: 'bottomright'});
@@ -326,10 +337,12 @@ window.__faMake = function makeAtlas(settings) {
     stats.add = performance.now() - t2;
     if (shown.recent && o.recent.length) { group.addLayer(halos(o.recent, o.recent_style)); }
     if (o.selected !== null) { group.addLayer(halos([o.selected], o.selected_style)); }
+    if (o.report && o.report.length) { group.addLayer(reportRings(o.report, o.report_style)); }
     if (!secondary) { showLegend(map, o.legend, o.title); }
     stats.total = performance.now() - t0;
     if (secondary) { return stats; }
     window.__frontlineDate = o.date;  // for tests and benchmarks: the date drawn
+    window.__faReport = (o.report || []).map(function (p) { return p.name; });  // for tests
     window.__faStats = stats;  // milliseconds, for the benchmarks
     return stats;
   }
