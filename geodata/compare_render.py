@@ -106,9 +106,23 @@ def _clip(text, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def _shown_changes(c: Comparison) -> pd.DataFrame:
+    """The changes the figure lists: all of them, or when there are more than
+    :data:`MAX_TABLE_ROWS`, the key places and then the towns that took the
+    most land with them, in date order (the CSV has them all)."""
+    changes = c.changes
+    if len(changes) <= MAX_TABLE_ROWS:
+        return changes
+    area = changes["area_km2"] if "area_km2" in changes else pd.Series(0.0, index=changes.index)
+    rank = changes.assign(_area=area.fillna(0.0)).sort_values(
+        ["key", "_area"], ascending=[False, False], kind="stable"
+    )
+    return changes.loc[sorted(rank.index[:MAX_TABLE_ROWS])]
+
+
 def _change_rows(c: Comparison) -> tuple[list[list[str]], int]:
     rows = []
-    for r in c.changes.itertuples(index=False):
+    for r in _shown_changes(c).itertuples(index=False):
         when = format_date(r.date, r.date_precision or "day") if not pd.isna(r.date) else ""
         rows.append(
             [
@@ -119,8 +133,7 @@ def _change_rows(c: Comparison) -> tuple[list[list[str]], int]:
                 _clip(_domain(r.source_url) or r.source_title or "", 30),
             ]
         )
-    hidden = max(0, len(rows) - MAX_TABLE_ROWS)
-    return rows[:MAX_TABLE_ROWS], hidden
+    return rows, len(c.changes) - len(rows)
 
 
 def _returned_lines(c: Comparison) -> list[str]:
@@ -340,7 +353,7 @@ def comparison_figure(
     widths = [1.35 * scale, 1.45 * scale, 1.45 * scale, 1.15 * scale, 1.6 * scale]
     chips = [
         {1: _chip(r.from_faction), 2: _chip(r.to_faction)}
-        for r in c.changes.head(MAX_TABLE_ROWS).itertuples(index=False)
+        for r in _shown_changes(c).itertuples(index=False)
     ]
     y = top + 0.25
     if change_rows:

@@ -6,8 +6,14 @@ this module, Debian's Chromium, no network).
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from geodata import load_builtin
+from geodata.compare import compare
+from geodata.events import format_date
+from geodata.factions import faction_color
+from geodata.timeline import change_dates
 from tests import test_browser
 from tests.test_browser import ARTIFACTS, MAP_FRAME, map_frame, wait_title
 
@@ -19,6 +25,12 @@ page = test_browser.page
 pytestmark = pytest.mark.browser
 
 STATE = "() => window.__faCompareState"
+SAME_VIEW = (
+    "() => { const l = window.__faCompare.left(), m = window.map;"
+    " const a = l.getCenter(), b = m.getCenter();"
+    " return l.getZoom() === m.getZoom() && Math.abs(a.lat - b.lat) < 1e-6"
+    " && Math.abs(a.lng - b.lng) < 1e-6; }"
+)
 
 
 def _wait_compare(frame, to: str) -> dict:
@@ -44,13 +56,33 @@ def _same_view(frame) -> bool:
     )
 
 
+def _steps_to_a_new_change(dataset, start: str, date: str) -> tuple[list[pd.Timestamp], set]:
+    """The dates "Next change" goes through from ``date`` until the change table
+    gains a town, and the towns it gains."""
+    before = set(compare(dataset, start, date).changes["place_id"])
+    steps = []
+    for day in change_dates(dataset):
+        if day <= pd.Timestamp(date):
+            continue
+        steps.append(day)
+        gained = set(compare(dataset, start, day).changes["place_id"]) - before
+        if gained:
+            return steps, gained
+    raise AssertionError("no later change")
+
+
 def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page):
+    data = load_builtin()
+    expected = set(compare(data, "2016-03-01", "2016-04-10").changes["place_id"])
+    assert {"palmyra", "al-qaryatayn"} <= expected
+    steps, gained = _steps_to_a_new_change(data, "2016-03-01", "2016-04-10")
+    assert "hit" in gained  # Hit retaken on 14 April
     page.goto(f"{server}/?compare=2016-03-01&date=2016-04-10")
     frame = map_frame(page)
     wait_title(frame, "10 April 2016")
     state = _wait_compare(frame, "2016-04-10")
     assert state["from"] == "2016-03-01"
-    assert sorted(state["changed"]) == ["al-qaryatayn", "palmyra"]
+    assert set(state["changed"]) == expected and len(state["changed"]) == len(expected)
     frame.evaluate("() => { window.__frontline_mark = 1; }")
 
     # Both maps in the one frame, side by side, the earlier one on the left.
@@ -64,7 +96,9 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     assert frame.locator("#map_div2 .fa-when").inner_text().startswith("Before: 1 March 2016")
     # The changed land, hatched in an SVG pattern of the new holder's colour.
     assert frame.locator(".leaflet-change-pane path").count() >= 1
-    assert frame.locator("pattern#fa-hatch-d7301f").count() == 1
+    # The government's new land: hatched in its colour, one pattern per colour.
+    gov = faction_color("SYGOV").lstrip("#").lower()
+    assert frame.locator(f"pattern#fa-hatch-{gov}").count() == 1
     assert frame.evaluate("() => window.__faLegendCollapsed") is True  # room for two maps
 
     # The change table, with the sources of the captures.
@@ -89,6 +123,8 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     frame.wait_for_function(
         "lng => Math.abs(window.map.getCenter().lng - lng) > 0.2", arg=start["lng"]
     )
+    # The other map follows (on the left map's every move, and after its inertia).
+    frame.wait_for_function(SAME_VIEW)
     assert _same_view(frame)
     # Zoom the right map: the left one follows.
     frame.evaluate("() => window.map.setView([35.0, 39.5], 7, {animate: false})")
@@ -96,10 +132,12 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     assert _views(frame)[0]["z"] == 7
 
     # Step the date: the right map, the change layer and the table change in place.
-    page.get_by_role("button", name="Next change").click()
-    wait_title(frame, "14 April 2016")
-    state = _wait_compare(frame, "2016-04-14")
-    assert "hit" in state["changed"]
+    for day in steps:
+        page.get_by_role("button", name="Next change").click()
+        wait_title(frame, format_date(day))
+        state = _wait_compare(frame, day.strftime("%Y-%m-%d"))
+    assert steps[-1] == pd.Timestamp("2016-04-14")
+    assert set(state["changed"]) == expected | gained
     page.wait_for_function(
         "() => [...document.querySelectorAll('.fa-compare tr[data-place]')]"
         ".some(r => r.dataset.place === 'hit')"
@@ -108,6 +146,7 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     assert frame.evaluate("() => window.__frontline_mark") == 1
     assert page.locator(MAP_FRAME).count() == 1
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "compare-2016-03-01-2016-04-14.png"))
+    page.wait_for_url(lambda url: "date=2016-04-14" in url)  # the link follows the run
     assert "compare=2016-03-01" in page.url and "date=2016-04-14" in page.url
 
     # Compare mode off: one map again, in the same frame.
