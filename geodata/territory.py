@@ -391,6 +391,12 @@ def _smooth_coverage(
         lines = shapely.linestrings(np.vstack(pieces), indices=np.concatenate(index))
         # Thinned to 150 m: both sides share this very line.
         smooth_lines[inner_mask] = shapely.simplify(lines, 150.0)
+    # Long straight edges (a cell's side across an empty desert) cut into 20 km
+    # pieces, once, on the arc both sides share: straight in metres is not
+    # straight in degrees, and an edge of hundreds of km could cross another
+    # once reprojected.
+    smooth_lines = shapely.segmentize(smooth_lines, 20_000.0)
+    arcs = shapely.segmentize(arcs, 20_000.0)
     frozen = np.zeros(len(polygons), dtype=bool)  # polygons whose arcs stay as they were
     ptree = shapely.STRtree(polys)
     # Only towns inside their polygon to begin with (a town on the coast or a
@@ -430,7 +436,19 @@ def _smooth_coverage(
     used = np.asarray(use, dtype=object)[inner_mask]
     final = _sides(used, out)
     ok = (final[:, 0] >= 0) & (final[:, 1] >= 0) & (final[:, 0] != final[:, 1])
-    inner = [(int(final[n, 0]), int(final[n, 1]), used[n]) for n in np.flatnonzero(ok)]
+    # An arc is a front only where it lies on both zones' boundaries (a face
+    # given to a neighbour when two smoothed arcs crossed can leave it inside one).
+    edges: dict[int, object] = {}
+    inner = []
+    for n in np.flatnonzero(ok):
+        i, j = int(final[n, 0]), int(final[n, 1])
+        probe = shapely.points(shapely.get_coordinates(used[n]))
+        for k in (i, j):
+            if k not in edges:
+                edges[k] = shapely.boundary(out[k])
+                shapely.prepare(edges[k])
+        if all(shapely.dwithin(probe, edges[k], 1.0).all() for k in (i, j)):
+            inner.append((i, j, used[n]))
     return out, inner
 
 

@@ -37,6 +37,7 @@ if not os.path.exists(CHROMIUM):
     )
 
 from playwright.sync_api import Frame, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 
 def _free_port() -> int:
@@ -450,8 +451,15 @@ def upload(page: Page, tmp_path: Path, files: dict[str, str | bytes], *, mode: s
     # One file at a time, each waited for: a rerun that the first upload
     # causes can otherwise drop the second file (seen on a loaded machine).
     for i, path in enumerate(paths[:2]):
-        inputs.nth(i).set_input_files(str(path))
-        sidebar.get_by_text(path.name, exact=True).first.wait_for()
+        for attempt in range(3):  # a rerun can still drop it: set it again
+            wait_idle(page)
+            inputs.nth(i).set_input_files(str(path))
+            try:
+                sidebar.get_by_text(path.name, exact=True).first.wait_for(timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
     wait_idle(page)
     if mode == "replace":
         page.get_by_text("instead of the built-in data").click()
