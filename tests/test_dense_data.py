@@ -1,0 +1,130 @@
+"""The dense data: coverage that must not fall, controllers of new places at dates
+taken from the sentences of their sources, and spellings of new places."""
+
+import json
+
+import pytest
+
+from geodata import geocode
+from geodata.cli import main
+from geodata.coverage import coverage
+from geodata.timeline import control_table
+
+# (place, date, holder, status): each read off the sentence of the page its event
+# cites (the research evidence of December 2026; see geodata/data/SOURCES.md).
+FROM_SOURCES = [
+    ("kafr-saghir", "2014-07-10", "SYGOV", "held"),  # army took it 3 July 2014
+    ("raju", "2018-03-10", "TURKEY", "held"),  # Olive Branch took Rajo's centre 3 March 2018
+    ("jirah-airbase", "2013-03-01", "REBELS", "held"),  # Ahrar al-Sham and FSA, 12 Feb 2013
+    ("al-khafsah", "2017-03-10", "SYGOV", "held"),  # army at the Euphrates, 7 March 2017
+    ("murak", "2019-08-25", "SYGOV", "held"),  # "captured it completely", 23 Aug 2019
+    ("kafr-zayta", "2013-01-01", "REBELS", "held"),  # rebels claimed it 20 Dec 2012
+    ("az-ziyarah", "2015-08-20", "SYGOV", "held"),  # regime took Ziyara, 18 Aug 2015
+    ("kafr-nabudah", "2019-05-27", "SYGOV", "held"),  # regained Sunday 26 May 2019
+    ("muhambal", "2015-06-10", "REBELS", "held"),  # army abandoned it, 6 June 2015
+    ("ariha", "2015-06-01", "REBELS", "held"),  # Army of Conquest took it 28 May 2015
+    ("al-fuah", "2013-01-01", "SYGOV", "held"),  # besieged government-held Shia town
+    ("al-zarah", "2014-03-10", "SYGOV", "held"),  # army seized it 8 March 2014
+    ("hawarin", "2015-12-15", "ISIS", "held"),  # army withdrew after IS attack, 10 Dec 2015
+    ("al-buwaydah-al-sharqiyah", "2013-06-10", "SYGOV", "held"),  # seized 8 June 2013
+    ("darayya", "2016-08-28", "SYGOV", "held"),  # regime captured it 27 Aug 2016
+    ("duma", "2018-04-15", "SYGOV", "held"),  # army entered Duma 14 April 2018
+    ("babila", "2018-05-11", "SYGOV", "held"),  # "cleared of terrorism", 10 May 2018
+    ("al-mulayhah", "2014-08-15", "SYGOV", "held"),  # seized Thursday 14 Aug 2014
+    ("inkhil", "2018-07-13", "SYGOV", "held"),  # army entered 12 July 2018
+    ("darayya", "2015-06-01", "REBELS", "held"),  # rebel-held until the 2016 deal
+    ("al-asharah", "2017-11-28", "SYGOV", "held"),  # Tiger Forces, 27 Nov 2017
+    ("as-sabkhah", "2017-08-04", "SYGOV", "held"),  # liberated 3 Aug 2017
+    ("al-qahtaniyah", "2013-03-02", "SDF", "held"),  # YPG took the security HQs 1 March 2013
+    ("al-kasrah", "2017-10-05", "SDF", "held"),  # SDF captured Kasrah 4 Oct 2017
+    ("conoco-field", "2017-09-24", "SDF", "held"),  # full control 23 Sept 2017
+    ("baghuz-fawqani", "2019-03-24", "SDF", "held"),  # final victory 23 March 2019
+    ("ayn-isa", "2015-06-24", "SDF", "held"),  # seized from IS 23 June 2015
+    ("subaykhan", "2017-11-24", "SYGOV", "held"),  # regained 23 Nov 2017
+    ("jabal-abdulaziz", "2015-05-21", "SDF", "held"),  # YPG captured it 20 May 2015
+    ("baath-dam", "2013-02-05", "REBELS", "held"),  # opposition captured it 4 Feb 2013
+    ("bashir", "2014-06-15", "ISIS", "held"),  # ISIS took it 14 June 2014
+    ("al-abbasi", "2014-06-11", "ISIS", "held"),  # gunmen took the Kirkuk towns 10 June 2014
+    ("al-abbasi", "2017-09-30", "IQGOV", "held"),  # liberated 29 Sept 2017
+    ("al-alam", "2015-03-10", "IQGOV", "held"),  # seized Monday 9 March 2015
+    ("jurf-al-sakhar", "2014-10-27", "IQGOV", "held"),  # retaken Sunday 26 Oct 2014
+    ("al-waleed", "2014-06-23", "ISIS", "held"),  # IS took it 22 June 2014
+    ("al-karabilah", "2017-10-29", "IQGOV", "held"),  # liberated 28 Oct 2017
+    ("telskuf", "2014-08-18", "KRG", "held"),  # Peshmerga took Telsqof 17 Aug 2014
+    ("qayyarah-airfield-west", "2016-07-10", "IQGOV", "held"),  # retaken 9 July 2016
+    ("kocho", "2014-08-04", "ISIS", "held"),  # IS took the whole village 3 Aug 2014
+    ("kocho", "2017-05-26", "IQGOV", "held"),  # liberated 25 May 2017
+    ("k1-air-base", "2017-10-17", "IQGOV", "held"),  # taken over 16 Oct 2017
+    ("yathrib", "2014-12-28", "IQGOV", "held"),  # fully liberated Saturday 27 Dec 2014
+    ("tell-brak", "2015-03-01", "SDF", "held"),  # taken 28 Feb 2015
+    ("khan-tuman", "2015-12-21", "SYGOV", "held"),  # fully recaptured 20 Dec 2015
+    ("kafra-azaz", "2016-10-11", "TURKEY", "held"),  # FSA captured it 10 Oct 2016
+]
+
+
+@pytest.fixture(scope="module")
+def states(builtin):
+    dates = sorted({d for _p, d, _h, _s in FROM_SOURCES})
+    return {d: control_table(builtin, d).set_index("id") for d in dates}
+
+
+@pytest.mark.parametrize(("place", "date", "holder", "status"), FROM_SOURCES)
+def test_new_places_hold_what_their_sources_say(states, place, date, holder, status):
+    row = states[date].loc[place]
+    assert row["controller"] == holder, (place, date, row["controller"])
+    assert row["status"] == status, (place, date, row["status"])
+
+
+def test_the_table_covers_forty_new_places():
+    assert len({p for p, *_ in FROM_SOURCES}) >= 40
+
+
+# Spellings of new places: English and transliterated variants, and Arabic script.
+SPELLINGS = [
+    ("Sakba", "saqba"), ("Siqba", "saqba"), ("Saan", "as-siin"), ("as-Si'in", "as-siin"),
+    ("Shajara", "ash-shajarah"), ("ash-Shajarah", "ash-shajarah"),
+    ("Khatuniyah", "al-khatuniyah"), ("Khatouniya", "al-khatuniyah"),
+    ("Conoco gas plant", "conoco-field"), ("Koniko", "conoco-field"),
+    ("Maghar al-Mir", "maghar-al-mir"), ("Mugher al-Mir", "maghar-al-mir"),
+    ("Ashara", "al-asharah"), ("al-Ashara", "al-asharah"),
+    ("Birc Ebdalo", "burj-abdullah"), ("Burj Abdallah", "burj-abdullah"),
+    ("Sura al-Saghira", "as-surah-as-saghirah"), ("As Surah as Saghirah", "as-surah-as-saghirah"),
+    ("Arihah", "ariha"), ("Eriha", "ariha"), ("Az Zubayr", "az-zubayr"),
+    ("Al-Zubair", "az-zubayr"), ("Kelar", "kelar"), ("Kallar", "kelar"),
+    ("Sahwa", "al-sahwah"), ("Sahweh", "al-sahwah"), ("Ariqa", "ariqah"),
+    ("Areeqa", "ariqah"), ("Khan al-Baghdadi", "khan-al-baghdadi"),
+    ("Baghdadi", "khan-al-baghdadi"), ("Ghanto", "al-ghantu"), ("Ghantou", "al-ghantu"),
+    ("سقبا", "saqba"), ("السعن", "as-siin"), ("الشجرة", "ash-shajarah"),
+    ("خاتونية", "al-khatuniyah"), ("حقل كونيكو للغاز", "conoco-field"),
+    ("مغر المير", "maghar-al-mir"), ("العشارة", "al-asharah"), ("برج عبد الله", "burj-abdullah"),
+    ("الصورة الصغرى", "as-surah-as-saghirah"), ("أريحا", "ariha"), ("الزبير", "az-zubayr"),
+    ("كلار", "kelar"), ("السهوة", "al-sahwah"), ("عريقة", "ariqah"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "place_id"), SPELLINGS)
+def test_new_spellings_geocode(name, place_id):
+    assert geocode(name).id == place_id
+
+
+def test_forty_new_spellings_some_in_arabic():
+    arabic = [n for n, _ in SPELLINGS if any("\u0600" <= ch <= "\u06ff" for ch in n)]
+    assert len(SPELLINGS) >= 40 and len(arabic) >= 10
+
+
+def test_coverage_does_not_fall(builtin):
+    t = coverage(builtin).totals
+    assert t["percent"] >= 93.0  # of the reference list (GeoNames towns of 1,000+)
+    assert t["places"] >= 565 and t["events"] >= 1410
+    assert t["places_with_change"] >= 328
+    assert t["excluded"] == 6  # each with its reason in reference_exclusions.csv
+
+
+def test_cli_coverage_json(capsys):
+    assert main(["coverage", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["totals"]["covered"] >= 435
+    by_area = {(r["country"], r["governorate"]): r for r in doc["by_area"]}
+    assert by_area[("SY", "Deir ez-Zor")]["percent"] == 100.0
+    assert sum(doc["events_by_year"].values()) == doc["totals"]["events"]
+    assert doc["events_by_domain"]["en.wikipedia.org"] > 100
