@@ -504,6 +504,8 @@ def _country_epoch(c: _Cells, r: int, idx, faction, status, other) -> tuple[list
             if parts:
                 pieces.append(_union(c, (tier, key[0] == UNKNOWN, tuple(members)), parts))
                 names.append((*key, tier))
+    if len(idx) > _SMOOTH_MAX_TOWNS:
+        return _dense_country_epoch(c, r, idx, faction, names, pieces)
     # Each held town stays inside its own core.
     where = {name: n for n, name in enumerate(names)}
     anchors = [
@@ -524,6 +526,49 @@ def _country_epoch(c: _Cells, r: int, idx, faction, status, other) -> tuple[list
             continue
         tier = "core" if names[i][3] == names[j][3] == "core" else "nominal"
         fronts.append((min(fa, fb), max(fa, fb), tier, line))
+    return zones, fronts
+
+
+#: Above this many towns in a country the cells are fine enough to read as
+#: continuous fronts unsmoothed, and smoothing them would take seconds an epoch.
+_SMOOTH_MAX_TOWNS = 2500
+
+
+def _neighbour_edges(c: _Cells, r: int):
+    """Town pairs of a country whose cells share an edge, with the edge and its tier
+    (core where both towns reach its middle). Fixed per dataset, made once."""
+    key = ("edges", r)
+    if key not in c.unions:
+        idx = np.flatnonzero((c.region == r) & c.has_cell)
+        cells = np.asarray(list(c.cells[idx]), dtype=object)
+        tree = shapely.STRtree(cells)
+        a, b = tree.query(cells, predicate="touches")
+        keep = a < b
+        a, b = idx[a[keep]], idx[b[keep]]
+        lines = shapely.line_merge(shapely.intersection(c.cells[a], c.cells[b]))
+        ok = np.isin(shapely.get_type_id(lines), [1, 2, 5]) & (shapely.length(lines) > 1.0)
+        a, b, lines = a[ok], b[ok], lines[ok]
+        mid = shapely.line_interpolate_point(lines, 0.5, normalized=True)
+        core = (shapely.distance(mid, c.points[a]) <= c.reach_m[a] * 1.01) & (
+            shapely.distance(mid, c.points[b]) <= c.reach_m[b] * 1.01
+        )
+        c.unions[key] = (a, b, lines, core)
+    return c.unions[key]
+
+
+def _dense_country_epoch(c: _Cells, r: int, idx, faction, names, pieces):
+    """A country of very many towns: its zones unsmoothed, fronts on the cells' edges."""
+    code = c.regions[r][0]
+    zones = [(f, s_, o, tier, code, geom) for (f, s_, o, tier), geom in zip(names, pieces,
+             strict=True)]  # fmt: skip
+    a, b, lines, core = _neighbour_edges(c, r)
+    fa, fb = faction[a], faction[b]
+    differ = (fa != fb) & (fa != UNKNOWN) & (fb != UNKNOWN)
+    fronts = [
+        (min(x, y), max(x, y), "core" if k else "nominal", line)
+        for x, y, k, line in zip(fa[differ], fb[differ], core[differ], lines[differ],
+                                 strict=True)
+    ]  # fmt: skip
     return zones, fronts
 
 
@@ -641,7 +686,8 @@ def front_lines(
     rows = []
     for (fa, fb, tier), lines in sorted(grouped.items()):
         # The arcs meet only at their ends (they come from one noded coverage).
-        line = shapely.line_merge(shapely.multilinestrings(lines)) if len(lines) > 1 else lines[0]
+        parts = shapely.get_parts(np.asarray(lines, dtype=object))
+        line = shapely.line_merge(shapely.multilinestrings(parts)) if len(parts) > 1 else parts[0]
         rows.append((fa, fb, tier, round(float(shapely.length(line)) / 1000, 1), line))
     out = gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=_FRONT_COLUMNS), geometry="geometry", crs=METRIC_CRS

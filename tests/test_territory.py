@@ -244,3 +244,16 @@ def generated(draw):
 def test_invariants_on_generated_data(case):
     ds, reach = case
     check_invariants(ds, "2013-01-01", max_reach_km=reach)
+
+
+def test_invariants_when_a_country_has_too_many_towns_to_smooth(monkeypatch):
+    """Above _SMOOTH_MAX_TOWNS towns a country is drawn from its cells as they are,
+    fronts on the cells' shared edges: the same invariants hold."""
+    import geodata.territory as territory
+    from geodata.io import DATA_DIR, load_dataset
+
+    monkeypatch.setattr(territory, "_SMOOTH_MAX_TOWNS", 5)
+    fresh = load_dataset(DATA_DIR / "places.csv", DATA_DIR / "events.csv", name="dense")
+    for date in ("2014-08-15", "2016-03-27", "2017-10-20"):
+        terr, fronts = check_invariants(fresh, date)
+        assert {"core", "nominal"} <= set(fronts["tier"])
