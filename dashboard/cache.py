@@ -99,8 +99,8 @@ class EpochLayers:
 # A resource, not data: st.cache_data would copy (unpickle) the payload on
 # every run, which at 10,000 towns cost more than drawing them. Each entry is
 # ~0.25 MB of JSON for the built-in data (565 towns), ~7 MB at 10,000 towns:
-# 32 of them bound the server's memory; an epoch left behind takes ~0.1 s again.
-@st.cache_resource(show_spinner=False, max_entries=32)
+# 16 of them bound the server's memory; an epoch left behind takes ~0.1 s again.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def epoch_payload(
     _dataset: Dataset, key: str, epoch: str, factions: tuple[str, ...] | None
 ) -> EpochLayers:

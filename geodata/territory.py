@@ -264,7 +264,7 @@ def _cells(dataset: Dataset, params: tuple, theatre) -> _Cells:
     return dataset.cached(key, lambda: _build_cells(dataset, params, theatre))
 
 
-_EPOCH_CACHE_SIZE = 48  # epochs of zones and fronts kept (a few hundred kB each)
+_EPOCH_CACHE_SIZE = 16  # epochs of zones and fronts kept (a few hundred kB each)
 
 
 def _per_epoch(dataset: Dataset, date, params: tuple, theatre) -> dict:
@@ -580,7 +580,7 @@ def _union(c: _Cells, key: tuple, parts: list):
         return cache[key]
     geom = shapely.coverage_union_all(np.asarray(parts, dtype=object))
     cache[key] = geom
-    if len(cache) > 512:
+    if len(cache) > 256:
         cache.popitem(last=False)
     return geom
 
