@@ -32,6 +32,8 @@ def faction_name(code) -> str:
     'SDF / YPG'
     """
     code = _text(code)
+    if code == "UNKNOWN":  # a period when no source says who held the place
+        return "an unknown holder"
     return FACTIONS[code].name if code in FACTIONS else code
 
 
