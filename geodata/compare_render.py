@@ -25,7 +25,6 @@ import matplotlib
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Rectangle
 
@@ -37,6 +36,7 @@ from .render import (
     ATTRIBUTION,
     FONT,
     IMAGE_FORMATS,
+    LEGEND_STYLE,
     MUTED,
     TEXT,
     _legend_handles,
@@ -332,15 +332,7 @@ def comparison_figure(
         ncols=ncols,
         frameon=False,
         bbox_to_anchor=(fx(_MARGIN), fy(legend_top)),
-        fontsize=7.5,
-        handlelength=1.6,
-        handleheight=1.0,
-        columnspacing=1.4,
-        borderaxespad=0,
-        borderpad=0,
-        labelspacing=0.45,
-        handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
-        prop={"family": FONT, "size": 7.5},
+        **LEGEND_STYLE,
     )
 
     # Tables: the towns on the left, the areas on the right.

@@ -681,6 +681,20 @@ def _place_labels(fig, ax, towns, xy, avoid, *, all_towns: bool = True) -> None:
 PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
 
 
+#: How every figure's legend is laid out (the report map, the before/after figure).
+LEGEND_STYLE = {
+    "fontsize": 7.5,
+    "handlelength": 1.6,
+    "handleheight": 1.0,
+    "columnspacing": 1.4,
+    "borderaxespad": 0,
+    "borderpad": 0,
+    "labelspacing": 0.45,
+    "handler_map": {tuple: HandlerTuple(ndivide=1, pad=0)},
+    "prop": {"family": FONT, "size": 7.5},
+}
+
+
 def _plain_text(draw):
     """Run a drawing function with :data:`PLAIN_TEXT`."""
 
@@ -987,15 +1001,7 @@ def map_figure(
         ncols=layout.ncols,
         frameon=False,
         bbox_to_anchor=(layout.margin / layout.width, (layout.map_bottom - 0.06) / layout.height),
-        fontsize=7.5,
-        handlelength=1.6,
-        handleheight=1.0,
-        columnspacing=1.4,
-        borderaxespad=0,
-        borderpad=0,
-        labelspacing=0.45,
-        handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
-        prop={"family": FONT, "size": 7.5},
+        **LEGEND_STYLE,
     )
     fig.text(
         layout.margin / layout.width,

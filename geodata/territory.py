@@ -123,16 +123,6 @@ def _polygonal(geom):
     return shapely.union_all(parts) if len(parts) > 1 else parts[0]
 
 
-def _valid(geom):
-    """The polygonal parts of a geometry on a 1 m grid (no overlay slivers), valid."""
-    if geom is None or geom.is_empty:
-        return None
-    geom = shapely.set_precision(geom, 1.0)
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-    return _polygonal(geom)
-
-
 @dataclass(frozen=True)
 class _Cells:
     """Date-independent geometry of one dataset and parameter set."""
@@ -147,11 +137,9 @@ class _Cells:
     nominal_km2: np.ndarray
     reach_m: np.ndarray
     points: np.ndarray  # place points in the metric CRS
+    has_cell: np.ndarray  # places with a cell
     unions: OrderedDict = field(default_factory=OrderedDict)  # see _union
-
-    @property
-    def has_cell(self) -> np.ndarray:
-        return np.array([g is not None for g in self.cells], dtype=bool)
+    edges: dict = field(default_factory=dict)  # see _neighbour_edges
 
 
 def _reach(points: np.ndarray, region: np.ndarray, params: tuple) -> np.ndarray:
@@ -249,6 +237,7 @@ def _build_cells(dataset: Dataset, params: tuple, theatre) -> _Cells:
         nominal_km2=km2(nominal),
         reach_m=reach,
         points=points,
+        has_cell=np.array([g is not None for g in cells], dtype=bool),
     )
 
 
@@ -537,8 +526,7 @@ _SMOOTH_MAX_TOWNS = 2500
 def _neighbour_edges(c: _Cells, r: int):
     """Town pairs of a country whose cells share an edge, with the edge and its tier
     (core where both towns reach its middle). Fixed per dataset, made once."""
-    key = ("edges", r)
-    if key not in c.unions:
+    if r not in c.edges:
         idx = np.flatnonzero((c.region == r) & c.has_cell)
         cells = np.asarray(list(c.cells[idx]), dtype=object)
         tree = shapely.STRtree(cells)
@@ -552,8 +540,8 @@ def _neighbour_edges(c: _Cells, r: int):
         core = (shapely.distance(mid, c.points[a]) <= c.reach_m[a] * 1.01) & (
             shapely.distance(mid, c.points[b]) <= c.reach_m[b] * 1.01
         )
-        c.unions[key] = (a, b, lines, core)
-    return c.unions[key]
+        c.edges[r] = (a, b, lines, core)
+    return c.edges[r]
 
 
 def _dense_country_epoch(c: _Cells, r: int, idx, faction, names, pieces):

@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geodata import load_builtin  # noqa: E402
-from geodata.factions import UNKNOWN  # noqa: E402
 from geodata.io import DATA_DIR  # noqa: E402
 from geodata.territory import (  # noqa: E402
     DEFAULT_MAX_REACH_KM,
@@ -181,7 +180,6 @@ def main(argv=None) -> int:
         print("\n| faction | figures | median error | worst |\n|---|---:|---:|---:|")
         for faction, r in summary.iterrows():
             print(f"| {faction} | {int(r['n'])} | {r['median']:.1f} pp | {r['worst']:.1f} pp |")
-    _ = UNKNOWN
     return 0
 
 
