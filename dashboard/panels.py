@@ -11,15 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from geodata.dataset import Dataset
+from geodata.describe import describe_event, event_when, holder_text
 from geodata.events import format_date
 from geodata.factions import faction_color
 from geodata.scene import KEY_PLACES
 
-from .describe import describe_event, event_when, faction_name, holder_text
 from .safe import esc, link
 
 __all__ = [
-    "change_log",
     "changes_around",
     "place_html",
     "key_places_html",
@@ -142,61 +141,6 @@ def key_places_html(state: pd.DataFrame, date, *, places=KEY_PLACES) -> str:
         f"<th>Held on {esc(format_date(pd.Timestamp(date)))}</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
-
-
-def change_log(dataset: Dataset) -> pd.DataFrame:
-    """Every dated change, oldest first: captures, contest starts and ends, milestones.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``when``, ``when_text``, ``place_id``, ``text`` (plain), ``source_title``,
-        ``source_url``, ``event_id``.
-    """
-    names = dict(zip(dataset.places["id"], dataset.places["name"], strict=True))
-    rows = []
-    events = dataset.events[dataset.events["kind"] != "initial"]
-    captures = set(
-        zip(
-            events.loc[events["kind"] == "capture", "place_id"],
-            events.loc[events["kind"] == "capture", "date"],
-            strict=True,
-        )
-    )
-    for event in events.to_dict("records"):
-        name = names.get(event["place_id"], event["place_id"])
-        base = {
-            "place_id": event["place_id"],
-            "source_title": event.get("source_title"),
-            "source_url": event.get("source_url"),
-            "event_id": event["event_id"],
-        }
-        rows.append(
-            {
-                **base,
-                "when": event["date"],
-                "when_text": format_date(event["date"], event.get("date_precision") or "day"),
-                "text": describe_event(event, name),
-            }
-        )
-        end = event.get("end_date")
-        if (
-            event["kind"] == "contest"
-            and not pd.isna(end)
-            and (event["place_id"], end) not in captures
-        ):
-            rows.append(
-                {
-                    **base,
-                    "when": end,
-                    "when_text": format_date(end, event.get("end_precision") or "day"),
-                    "text": f"Fighting for {name} ended; {faction_name(event.get('from_faction'))} "
-                    "still holds it",
-                }
-            )
-    columns = ["when", "when_text", "place_id", "text", "source_title", "source_url", "event_id"]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["when", "place_id"], kind="stable").reset_index(drop=True)
 
 
 def changes_around(log: pd.DataFrame, date, *, before: int = 6, after: int = 4):
