@@ -7,6 +7,8 @@ the tests exercise; :func:`show_place`, :func:`show_key_places` and
 
 from __future__ import annotations
 
+import string
+
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +17,7 @@ from geodata.describe import describe_event, event_when, holder_text
 from geodata.events import format_date
 from geodata.factions import faction_color
 from geodata.scene import KEY_PLACES
+from geodata.style import LIVE_PANELS
 
 from .safe import esc, link
 
@@ -29,26 +32,27 @@ __all__ = [
     "show_changes",
 ]
 
-_CSS = """
+# Colours: geodata.style.LIVE_PANELS (a string.Template: CSS is full of braces).
+_CSS = string.Template("""
 <style>
 .fa-panel { font-size: 0.9rem; line-height: 1.4; }
 .fa-panel p.fa-heading { font-weight: 600; font-size: 1rem; margin: .6rem 0 .3rem 0; }
 .fa-panel h3 { margin: 0 0 .2rem 0; font-size: 1.35rem; }
-.fa-panel .fa-ar { font-size: 1.2rem; margin-left: .5rem; color: #444; }
+.fa-panel .fa-ar { font-size: 1.2rem; margin-left: .5rem; color: ${sub}; }
 .fa-panel .fa-holder { margin: .3rem 0 .6rem 0; }
 .fa-panel table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
 .fa-panel th, .fa-panel td { text-align: left; vertical-align: top; padding: 3px 6px;
-  border-bottom: 1px solid rgba(128,128,128,.25); }
-.fa-panel .fa-note { color: #666; font-size: .8rem; }
-.fa-panel .fa-current { background: rgba(21,101,192,.09); }
+  border-bottom: 1px solid ${rule}; }
+.fa-panel .fa-note { color: ${note}; font-size: .8rem; }
+.fa-panel .fa-current { background: ${current}; }
 .fa-chip { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px;
-  margin-right: .35rem; vertical-align: -1px; border: 1px solid rgba(0,0,0,.3); }
+  margin-right: .35rem; vertical-align: -1px; border: 1px solid ${chip_border}; }
 .fa-panel ul.fa-changes { list-style: none; padding-left: 0; margin: 0; }
-.fa-panel ul.fa-changes li { padding: 3px 0; border-bottom: 1px solid rgba(128,128,128,.2); }
-.fa-panel li.fa-now { font-weight: 700; color: #1565c0; border-bottom: 2px solid #1565c0; }
-.fa-panel .fa-when { display: inline-block; min-width: 8.5rem; color: #444; }
+.fa-panel ul.fa-changes li { padding: 3px 0; border-bottom: 1px solid ${rule_light}; }
+.fa-panel li.fa-now { font-weight: 700; color: ${now}; border-bottom: 2px solid ${now}; }
+.fa-panel .fa-when { display: inline-block; min-width: 8.5rem; color: ${sub}; }
 </style>
-"""
+""").substitute(LIVE_PANELS)
 
 
 def _text(value) -> str:

@@ -34,6 +34,8 @@ __all__ = [
     "LIVE_LEGEND",
     "LIVE_PAGE",
     "LIVE_FRAME",
+    "LIVE_PANELS",
+    "VERDICT_COLORS",
 ]
 
 #: Colour of front lines in every medium.
@@ -209,4 +211,26 @@ LIVE_FRAME = {
         "fill_opacity": 0.9,
         "spacing": 9,
     },
+}
+
+#: The dashboard's side panels next to the map (CSS values).
+LIVE_PANELS = {
+    "sub": "#444",
+    "note": "#666",
+    "rule": "rgba(128,128,128,.25)",
+    "rule_light": "rgba(128,128,128,.2)",
+    "current": "rgba(21,101,192,.09)",  # SELECTED_COLOR, faint: the event in force
+    "chip_border": "rgba(0,0,0,.3)",
+    "now": SELECTED_COLOR,
+}
+
+#: The news-report panel: a verdict's badge (white text on its colour);
+#: "other" also greys the report's quoted sentences.
+VERDICT_COLORS = {
+    "agrees": "#1b7837",
+    "disagrees": "#b2182b",
+    "not-in-data": "#5e3c99",
+    "unclear": "#8c6d1f",
+    "other": "#555",
+    "text": "#fff",
 }
