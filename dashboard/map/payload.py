@@ -42,8 +42,6 @@ __all__ = [
     "parse_expression",
     "script_json",
     "base_data",
-    "feature",
-    "collection",
 ]
 
 _DIGITS = 4  # ~10 m: plenty for a map, and a third of the JSON
@@ -53,7 +51,7 @@ def _round(geometry):
     return shapely.transform(geometry, lambda c: np.round(c, _DIGITS))
 
 
-def feature(geometry, properties: dict, *, raw: bool = False) -> dict:
+def _feature(geometry, properties: dict, *, raw: bool = False) -> dict:
     """A GeoJSON Feature; with ``raw``, its geometry stays the GeoJSON text GEOS wrote.
 
     GEOS writes the GeoJSON (shortest decimals) far quicker than shapely's
@@ -81,8 +79,7 @@ def _collection_json(collection: dict) -> str:
     return '{"type":"FeatureCollection","features":[' + features + "]}"
 
 
-def collection(features: list[dict]) -> dict:
-    """A GeoJSON FeatureCollection of ``features``."""
+def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -114,7 +111,7 @@ def _territory_features(scene: Scene) -> list[dict]:
         # ~300 m: invisible at the zooms a theatre map is read at, halves the JSON.
         geometry = row.geometry.simplify(0.003, preserve_topology=True)
         features.append(
-            feature(
+            _feature(
                 geometry,
                 {
                     "faction": row.faction,
@@ -131,7 +128,7 @@ def _territory_features(scene: Scene) -> list[dict]:
 
 def _front_features(scene: Scene) -> list[dict]:
     return [
-        feature(
+        _feature(
             row.geometry,
             {"factions": [row.faction_a, row.faction_b], "tier": getattr(row, "tier", "core")},
             raw=True,
@@ -202,8 +199,8 @@ def scene_payload(scene: Scene) -> dict:
     # are filtered out, name only those drawn.
     drawn = set(scene.towns["controller"].dropna()) | set(scene.territories["faction"])
     return {
-        "territories": collection(_territory_features(scene)),
-        "fronts": collection(_front_features(scene)),
+        "territories": _collection(_territory_features(scene)),
+        "fronts": _collection(_front_features(scene)),
         "towns": towns,
         "legend": [
             {"label": e.label, "color": e.color, "kind": e.kind, "code": e.code}
@@ -223,7 +220,7 @@ def _border_collections(borders) -> tuple[dict, dict]:
     for row in borders.itertuples():
         theatre = row.role == "theatre"
         land.append(
-            feature(
+            _feature(
                 row.geometry,
                 {
                     "style": {
@@ -235,7 +232,7 @@ def _border_collections(borders) -> tuple[dict, dict]:
             )
         )
         lines.append(
-            feature(
+            _feature(
                 row.geometry,
                 {
                     "style": {
@@ -246,7 +243,7 @@ def _border_collections(borders) -> tuple[dict, dict]:
                 },
             )
         )
-    return collection(land), collection(lines)
+    return _collection(land), _collection(lines)
 
 
 def _country_labels(borders) -> list[dict]:
