@@ -172,7 +172,8 @@ def render_replay(
     ValueError
         For a bad step, format, dpi, extent or date range.
     """
-    from .render import check_dpi, check_extent
+    from .extent import check_extent
+    from .render import check_dpi
 
     fmt = str(fmt).lower()
     if fmt not in REPLAY_FORMATS:

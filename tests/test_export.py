@@ -17,11 +17,11 @@ import pyogrio
 import pytest
 from PIL import Image
 
-import geodata.exporters as exporters
+import geodata.files as files
 import geodata.render as render
 from geodata import Dataset
 from geodata.cli import main
-from geodata.exporters import (
+from geodata.export import (
     EXPORT_FORMATS,
     export_state,
     neutralise_csv_cell,
@@ -30,8 +30,8 @@ from geodata.exporters import (
     to_gpkg,
     to_html,
     to_kml,
-    write_atomic,
 )
+from geodata.files import write_atomic
 from geodata.io import events_frame, places_frame
 from geodata.replay import (
     TooManyFrames,
@@ -283,7 +283,7 @@ def test_write_atomic_replaces_and_cleans_up(tmp_path, monkeypatch):
     def fail(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(exporters.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError):
         write_atomic(target, b"third")
     assert target.read_bytes() == b"second"
@@ -448,7 +448,7 @@ def test_cli_failed_write_keeps_the_old_file(capsys, tmp_path, monkeypatch):
     def full(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(exporters.os, "replace", full)
+    monkeypatch.setattr(files.os, "replace", full)
     code, _, err = run(capsys, "export", "--date", DATE, "--out", out)
     assert code == 1 and "cannot write" in err and "No space left" in err
     assert out.read_bytes() == b"old"

@@ -11,15 +11,10 @@ import pytest
 from PIL import Image
 from pyproj import Geod
 
-from geodata.render import (
-    _TO_METRIC,
-    _nice_length_km,
-    check_dpi,
-    check_extent,
-    map_figure,
-    render_frame,
-    render_map,
-)
+from geodata.extent import check_extent
+from geodata.render import check_dpi, map_figure, render_frame, render_map
+from geodata.render.furniture import _nice_length_km
+from geodata.render.geometry import _TO_METRIC
 from geodata.scene import KEY_PLACES, build_scene
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
