@@ -31,7 +31,8 @@ sys.path.insert(0, str(HERE.parent))  # `bench` is not an installed package
 from dashboard.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet_static  # noqa: E402
 from geodata import load_builtin  # noqa: E402
 from geodata.export.html import folium_layers  # noqa: E402
-from geodata.scene import build_scene, resolve_extent  # noqa: E402
+from geodata.extent import resolve_extent  # noqa: E402
+from geodata.scene import build_scene  # noqa: E402
 from geodata.timeline import change_dates  # noqa: E402
 
 DEFAULT_DATE = dt.date(2016, 3, 27)
