@@ -1,5 +1,4 @@
-"""The state at a date as files: map images, interactive HTML, GeoJSON, GeoPackage,
-KML, CSV.
+"""The state at a date as files: images, HTML, GeoJSON, GeoPackage, KML, CSV.
 
 Every writer takes a :class:`~geodata.scene.Scene` (the same layers the maps
 draw) and returns the file's bytes, so the app can offer them as downloads and
@@ -103,8 +102,9 @@ def _write_html(
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One format the state can be exported in: what the app needs to offer it as a
-    download, and the function that writes it.
+    """One format the state can be exported in.
+
+    What the app needs to offer it as a download, and the function that writes it.
 
     Attributes
     ----------

@@ -1,5 +1,8 @@
-"""Leaflet for the HTML export: pinned on the CDN with integrity hashes, or inlined
-from the installed ``django-js-lib-leaflet`` (no folium needed here)."""
+"""Leaflet for the HTML export, from the CDN or inlined.
+
+From the CDN, pinned with integrity hashes, or inlined from the installed
+``django-js-lib-leaflet`` (no folium needed here).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The text of the before/after figure's tables: towns that changed hands,
-towns that came back, area per faction (see :mod:`geodata.render.compare`)."""
+"""The text of the before/after figure's tables.
+
+Towns that changed hands, towns that came back, area per faction (drawn by
+:mod:`geodata.render.compare`).
+"""
 
 from __future__ import annotations
 

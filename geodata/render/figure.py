@@ -120,8 +120,10 @@ def _draw_ground(ax, box_m, borders) -> dict:
 
 
 def _draw_territories(ax, terr):
-    """Territories filled in faction colours, contested zones hatched in the
-    attacker's colour. Returns their metric geometries."""
+    """Fill territories in faction colours, contested zones hatched in the attacker's.
+
+    Returns their geometries in the metric CRS.
+    """
     metric = _project(terr.geometry.to_numpy())
     for geom, row in zip(metric, terr.itertuples(), strict=True):
         path = _polygon_path(geom)
@@ -154,8 +156,10 @@ def _draw_territories(ax, terr):
 
 
 def _draw_front_lines(ax, scene: Scene) -> None:
-    """Front lines, dashed across nominal land; a white casing keeps them
-    visible on every fill colour."""
+    """Draw the front lines, dashed across nominal land.
+
+    A white casing keeps them visible on every fill colour.
+    """
     fronts = scene.front_lines
     front_color = next((e.color for e in scene.legend if e.kind == "frontline"), FRONT_COLOR)
     tiers = fronts.get("tier", pd.Series("core", index=fronts.index))
@@ -190,8 +194,10 @@ def _draw_front_lines(ax, scene: Scene) -> None:
 
 
 def _draw_towns(ax, scene: Scene, xy) -> None:
-    """Towns coloured by controller; a halo for recent changes, a ring in the
-    attacker's colour for contested towns."""
+    """Draw the towns coloured by controller.
+
+    A halo marks recent changes, a ring in the attacker's colour contested towns.
+    """
     towns = scene.towns
     recent = towns["recent"].to_numpy(dtype=bool)
     recent_color = next((e.color for e in scene.legend if e.kind == "event"), _C["recent"])

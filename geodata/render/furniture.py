@@ -1,5 +1,7 @@
-"""The static maps' furniture: page layout, scale bar and north arrow, country
-names, the replay's timeline bar."""
+"""The static maps' furniture.
+
+Page layout, scale bar and north arrow, country names, the replay's timeline bar.
+"""
 
 from __future__ import annotations
 
@@ -70,8 +72,11 @@ def _nice_length_km(span_km: float) -> float:
 
 
 def _card_corner(box_m, size, m_per_in: float, xy, occupied) -> tuple[float, float]:
-    """Lower-left corner of the scale card: the corner of the map with the
-    fewest towns under it, then the least territory."""
+    """Return the lower-left corner of the scale card.
+
+    The corner of the map with the fewest towns under the card, then the
+    least territory.
+    """
     x0, y0, x1, y1 = box_m
     card_w, card_h = size
     inset = 0.12 * m_per_in
@@ -126,8 +131,10 @@ def _draw_scale_bar(ax, left: float, base: float, length_km: float, m_per_in: fl
 
 
 def _draw_north_arrow(ax, ax_x: float, ax_y: float, m_per_in: float) -> None:
-    """An arrow along the meridian through its own position (meridians converge
-    in this projection, up to ~5° off the vertical at the edges)."""
+    """Draw a north arrow along the meridian through its own position.
+
+    Meridians converge in this projection, up to ~5° off the vertical at the edges.
+    """
     lon, lat = _TO_LONLAT.transform(ax_x, ax_y)
     nx, ny = _TO_METRIC.transform(lon, lat + 0.5)
     norm = math.hypot(nx - ax_x, ny - ax_y)

@@ -75,6 +75,7 @@ def _polygon_path(geometry) -> Path | None:
 
 
 def _line_path(geometry) -> Path | None:
+    """A matplotlib path for a (Multi)LineString in metric coordinates (parts merged)."""
     verts, codes = [], []
     for part in shapely.get_parts(shapely.line_merge(geometry)):
         if part.geom_type != "LineString" or part.is_empty:
@@ -116,6 +117,7 @@ _BORDER_CACHE = _LRU(8)
 
 
 def _border_layers(borders) -> dict:
+    """The borders projected: ``paths``, ``roles``, ``names`` and ``metric`` geometries."""
     geoms = borders.geometry.to_numpy()
     key = (tuple(shapely.to_wkb(geoms)), tuple(borders["role"]), tuple(borders["name"]))
 

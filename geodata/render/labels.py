@@ -42,9 +42,10 @@ _OFFSETS = ((1, 0), (-1, 0), (0, 1), (0, -1), (0.8, 0.8), (-0.8, 0.8), (0.8, -0.
 
 
 def _best_position(dot, size, gap: float, boxes, ax_box):
-    """The first of the eight positions around ``dot`` that overlaps nothing in
-    ``boxes`` and stays inside the axes, else the one of least overlap.
+    """Find where a label goes around its dot.
 
+    The first of the eight positions around ``dot`` that overlaps nothing in
+    ``boxes`` and stays inside the axes, else the one of least overlap.
     Returns ``((ox, oy, box), cost)``, ``box`` in display pixels.
     """
     w, h = size
@@ -71,8 +72,11 @@ def _best_position(dot, size, gap: float, boxes, ax_box):
 
 
 def _label_order(towns, dots, px_per_pt: float, all_towns: bool) -> list[int]:
-    """Key places first, the most crowded of them first (fewest free spots),
-    then the orientation places, then every other town."""
+    """Return the order in which towns are labelled.
+
+    Key places first, the most crowded of them first (fewest free spots),
+    then the orientation places, then every other town.
+    """
     ids = towns["id"].to_numpy()
     key = towns["label"].to_numpy(dtype=bool)
     crowd = np.array([(np.hypot(*(dots - d).T) < 60 * px_per_pt).sum() for d in dots])
