@@ -30,6 +30,7 @@ __all__ = [
     "HTML_WIDTHS",
     "HTML_DASH",
     "HTML_OPACITY",
+    "KML_CONTESTED_OPACITY",
     "KML_WIDTHS",
 ]
 
@@ -229,8 +230,13 @@ HTML_OPACITY = {
     "context_land": 0.0,
     "town": 1.0,
     "legend_swatch": ".7",  # CSS
-    "kml_contested": 0.35,  # KML: a contested zone's fill
 }
+
+# ----------------------------------------------------------------- kml
+# Faction fills use fill_opacity("html"): Google Earth shows the web map's tones.
+
+#: Fill opacity of a contested zone in the KML export.
+KML_CONTESTED_OPACITY = 0.35
 
 #: Line widths of the KML export (Google Earth, pixels).
 KML_WIDTHS = {

@@ -16,7 +16,13 @@ import shapely
 from geodata.dataset import Dataset
 from geodata.factions import faction_color
 from geodata.scene import Scene
-from geodata.style import ATTRIBUTION, FRONT_COLOR, HTML_OPACITY, KML_WIDTHS, fill_opacity
+from geodata.style import (
+    ATTRIBUTION,
+    FRONT_COLOR,
+    KML_CONTESTED_OPACITY,
+    KML_WIDTHS,
+    fill_opacity,
+)
 
 from .tables import _faction_name, _place_description, _text, places_table
 
@@ -105,7 +111,7 @@ def _kml_styles(doc, scene: Scene) -> None:
         ET.SubElement(line, "width").text = str(KML_WIDTHS["contested"])
         poly = ET.SubElement(style, "PolyStyle")
         ET.SubElement(poly, "color").text = _kml_color(
-            faction_color(r.faction), HTML_OPACITY["kml_contested"]
+            faction_color(r.faction), KML_CONTESTED_OPACITY
         )
     style = ET.SubElement(doc, "Style", id="frontline")
     line = ET.SubElement(style, "LineStyle")
