@@ -117,7 +117,7 @@ def ensure_base_data(app_dir: str | Path) -> Path:
     pathlib.Path
         The file.
     """
-    from geodata.exporters import write_atomic  # geopandas: not needed to copy Leaflet
+    from geodata.files import write_atomic
 
     from .layers import base_data
 
