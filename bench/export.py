@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from geodata import load_builtin
-from geodata.exporters import export_state
+from geodata.export import export_state
 from geodata.render import render_map
 from geodata.replay import render_replay, replay_dates
 from geodata.scene import build_scene

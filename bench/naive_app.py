@@ -2,7 +2,7 @@
 
 The same data, slider and "Next change" button as the dashboard, but on every
 rerun the whole folium map is rebuilt from the scene (a folium object per
-town, territory and front line, as :func:`geodata.exporters.folium_layers`
+town, territory and front line, as :func:`geodata.export.html.folium_layers`
 makes them) and handed to ``st_folium`` with no ``feature_group_to_add`` and
 no cached layers. Only the dataset is loaded once per process, as any app
 would. The legend title carries the date, like the dashboard's, so the
@@ -30,8 +30,9 @@ sys.path.insert(0, str(HERE.parent))  # `bench` is not an installed package
 
 from dashboard.map.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet_static  # noqa: E402
 from geodata import load_builtin  # noqa: E402
-from geodata.exporters import folium_layers  # noqa: E402
-from geodata.scene import build_scene, resolve_extent  # noqa: E402
+from geodata.export.html import folium_layers  # noqa: E402
+from geodata.extent import resolve_extent  # noqa: E402
+from geodata.scene import build_scene  # noqa: E402
 from geodata.timeline import change_dates  # noqa: E402
 
 DEFAULT_DATE = dt.date(2016, 3, 27)

@@ -30,10 +30,10 @@ import shapely
 import streamlit as st
 
 from geodata.compare import Comparison, changes_csv, compare, faction_label
-from geodata.compare_render import render_comparison
 from geodata.dataset import Dataset
 from geodata.events import format_date
 from geodata.factions import UNKNOWN, faction_color
+from geodata.render.compare import render_comparison
 from geodata.style import (
     CHANGE_HATCH_WIDTH,
     LIVE_CHANGED_RING_STYLE,

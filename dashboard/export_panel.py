@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from geodata import Dataset
-from geodata.exporters import EXPORT_FORMATS, export_state
-from geodata.render import check_extent
+from geodata.export import EXPORT_FORMATS, export_state
+from geodata.extent import check_extent
 from geodata.replay import MAX_FRAMES, mp4_available, render_replay, replay_dates
 
 from .safe import md

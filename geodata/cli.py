@@ -319,7 +319,7 @@ def _dpi_arg(text: str) -> int:
 
 
 def _extent_arg(text: str):
-    from .render import check_extent
+    from .extent import check_extent
 
     try:
         return check_extent(text)
@@ -413,7 +413,7 @@ def _output_path(text: str, suffixes: dict[str, str], given: str | None) -> tupl
 
 
 def _write(out: Output, content: bytes) -> None:
-    from .exporters import write_atomic
+    from .files import write_atomic
 
     try:
         if str(out.path) == "-":
@@ -448,7 +448,7 @@ def _size(n: int) -> str:
 
 
 def cmd_export(args) -> int:
-    from .exporters import EXPORT_FORMATS, export_state
+    from .export import EXPORT_FORMATS, export_state
 
     suffixes = {f.extension: f.code for f in EXPORT_FORMATS.values()}
     suffixes |= {".json": "geojson", ".htm": "html"}
@@ -535,6 +535,12 @@ def cmd_replay(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``frontline`` command."""
+    # The registries the choices and defaults come from (not copies of them).
+    from .export import EXPORT_FORMATS
+    from .replay import STEPS
+    from .territory import DEFAULT_MAX_REACH_KM
+
+    reach_help = f"how far a town's control reaches (default {DEFAULT_MAX_REACH_KM:g})"
     parser = argparse.ArgumentParser(
         prog="frontline",
         description="Who controlled which town, when, in Syria and Iraq 2012-2019.",
@@ -570,14 +576,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="estimated territories and front lines at a date")  # fmt: skip
     p.add_argument("--date", required=True, type=_date_arg, help="YYYY-MM-DD")
     p.add_argument("--format", choices=["geojson", "text"], default="text")
-    p.add_argument("--max-reach-km", type=_reach_arg, default=40.0,
-                   help="how far a town's control reaches (default 40)")  # fmt: skip
+    p.add_argument("--max-reach-km", type=_reach_arg, default=DEFAULT_MAX_REACH_KM,
+                   help=reach_help)  # fmt: skip
     p.set_defaults(func=cmd_territory)
 
     p = sub.add_parser("areas", parents=[common],
                        help="estimated area per faction at the start of every epoch")  # fmt: skip
-    p.add_argument("--max-reach-km", type=_reach_arg, default=40.0,
-                   help="how far a town's control reaches (default 40)")  # fmt: skip
+    p.add_argument("--max-reach-km", type=_reach_arg, default=DEFAULT_MAX_REACH_KM,
+                   help=reach_help)  # fmt: skip
     p.add_argument("--split", action="store_true",
                    help="one row per faction, country (SY, IQ) and tier (core, nominal); "
                         "land of unknown holder under UNKNOWN")  # fmt: skip
@@ -594,8 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the map or the data at a date as a file (png, svg, pdf, html, "
                             "geojson, gpkg, kml, csv)")  # fmt: skip
     p.add_argument("--date", required=True, type=_date_arg, help="YYYY-MM-DD")
-    p.add_argument("--format", choices=["png", "svg", "pdf", "html", "geojson", "gpkg", "kml",
-                                        "csv"],
+    p.add_argument("--format", choices=list(EXPORT_FORMATS),
                    help="file format (default: from the --out suffix)")  # fmt: skip
     p.add_argument("--out", required=True, metavar="PATH",
                    help="file to write (replaced atomically: never left half-written; an "
@@ -620,7 +625,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "(GIF, or MP4 with imageio-ffmpeg)")  # fmt: skip
     p.add_argument("--start", required=True, type=_date_arg, help="first frame (YYYY-MM-DD)")
     p.add_argument("--end", required=True, type=_date_arg, help="last frame (YYYY-MM-DD)")
-    p.add_argument("--step", choices=["event", "week", "month"], default="month",
+    p.add_argument("--step", choices=list(STEPS), default="month",
                    help="a frame per change of the map (event), per week, "
                         "or per month (default)")  # fmt: skip
     p.add_argument("--out", required=True, metavar="PATH",

@@ -38,7 +38,7 @@ B (``end``) and returns a :class:`Comparison`:
     took Palmyra and al-Qaryatayn from ISIS: +6,900 km².*
 
 Everything is computed from the dataset passed in; nothing here draws or
-imports Streamlit. The figure is :func:`geodata.compare_render.render_comparison`.
+imports Streamlit. The figure is :func:`geodata.render.compare.render_comparison`.
 """
 
 from __future__ import annotations
@@ -739,7 +739,7 @@ def changes_csv(c: Comparison) -> bytes:
     ``; ``. UTF-8 with a byte-order mark, CRLF line ends; text cells a
     spreadsheet would run as a formula are prefixed with ``'``.
     """
-    from .exporters import neutralise_csv_cell
+    from .export.csv import neutralise_csv_cell
 
     def listed(items) -> str:
         return "; ".join(f"{_iso(e['date'])} {e['event_id']}" for e in items)

@@ -46,7 +46,7 @@ def cmd_compare(args) -> int:
         if fmt == "csv":
             content = changes_csv(result)
         else:
-            from .compare_render import render_comparison
+            from .render.compare import render_comparison
 
             try:
                 content = render_comparison(data, result, fmt=fmt, dpi=args.dpi,

@@ -150,7 +150,7 @@ def render_replay(
         72..300; with ``width_in`` sets the pixel size (700 px wide by default).
     width_in : float, default 7.0
     extent : str or tuple, default "theatre"
-        See :func:`geodata.scene.resolve_extent`.
+        See :func:`geodata.extent.resolve_extent`.
     frame_ms : int, default 700
         How long each frame shows (the last one at least 2.5 s).
     progress : callable, optional
@@ -172,7 +172,8 @@ def render_replay(
     ValueError
         For a bad step, format, dpi, extent or date range.
     """
-    from .render import check_dpi, check_extent
+    from .extent import check_extent
+    from .render import check_dpi
 
     fmt = str(fmt).lower()
     if fmt not in REPLAY_FORMATS:

@@ -12,56 +12,21 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from .borders import load_borders, theatre_bounds
+from .borders import load_borders
 from .dataset import Dataset
 from .events import format_date
+from .extent import resolve_extent
 from .factions import FACTIONS, UNKNOWN, faction_color
 from .style import FRONT_COLOR, LEGEND_TEXT, UNKNOWN_COLOR
 from .territory import DEFAULT_MAX_REACH_KM, front_lines, territories
 from .timeline import control_at, events_between, to_date
 
-__all__ = ["Scene", "LegendEntry", "build_scene", "KEY_PLACES", "EXTENTS", "resolve_extent"]
+# resolve_extent lives in geodata.extent; it is imported here for build_scene
+# (and stays importable from here for older callers).
+__all__ = ["Scene", "LegendEntry", "build_scene", "KEY_PLACES"]
 
 # The seven places our user named: always labelled.
 KEY_PLACES = ("palmyra", "raqqa", "deir-ez-zor", "ramadi", "tikrit", "mosul", "al-shaddadi")
-
-# Named extents as (west, south, east, north) in degrees.
-EXTENTS = {
-    "syria": (35.5, 32.2, 42.5, 37.4),
-    "iraq": (38.7, 29.0, 48.7, 37.5),
-}
-
-
-def resolve_extent(extent) -> tuple[float, float, float, float]:
-    """Return ``(west, south, east, north)`` for a name or a 4-tuple / ``"W,S,E,N"``.
-
-    Raises
-    ------
-    ValueError
-        For an unknown name or a malformed or empty box.
-
-    Examples
-    --------
-    >>> resolve_extent("36,32,43,38")
-    (36.0, 32.0, 43.0, 38.0)
-    """
-    if extent is None or extent == "theatre":
-        west, south, east, north = theatre_bounds()
-        return (west - 0.3, south - 0.3, east + 0.3, north + 0.3)
-    if isinstance(extent, str) and extent.lower() in EXTENTS:
-        return EXTENTS[extent.lower()]
-    parts = extent.split(",") if isinstance(extent, str) else list(extent)
-    try:
-        west, south, east, north = (float(p) for p in parts)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"expected an extent 'theatre', 'syria', 'iraq' or 'W,S,E,N' in degrees, got {extent!r}"
-        ) from None
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ValueError(
-            f"extent {extent!r}: expected west < east and south < north within -180..180, -90..90"
-        )
-    return (west, south, east, north)
 
 
 @dataclass(frozen=True)
@@ -105,7 +70,11 @@ class Scene:
     borders: gpd.GeoDataFrame
     recent_events: pd.DataFrame
     legend: list[LegendEntry] = field(default_factory=list)
-    extent: tuple[float, float, float, float] = (34.5, 28.5, 49.0, 38.0)
+    # The theatre view (geodata.extent), as build_scene's default: one box,
+    # not a hand-written copy of it.
+    extent: tuple[float, float, float, float] = field(
+        default_factory=lambda: resolve_extent("theatre")
+    )
 
     @property
     def title(self) -> str:
@@ -135,7 +104,7 @@ def build_scene(
     factions : list of str, optional
         Show only these factions' towns and territories (default: all).
     extent : str or tuple, default "theatre"
-        See :func:`resolve_extent`.
+        See :func:`geodata.extent.resolve_extent`.
 
     Returns
     -------

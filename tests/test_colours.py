@@ -7,8 +7,9 @@ import pytest
 
 from geodata.colours import FRONT_PAIRS, VISIONS, ciede2000, pair_distances, simulate
 from geodata.factions import FACTIONS
-from geodata.render import THEATRE_LAND
-from geodata.style import UNKNOWN_COLOR, fill_opacity
+from geodata.style import PRINT_COLORS, UNKNOWN_COLOR, fill_opacity
+
+THEATRE_LAND = PRINT_COLORS["theatre_land"]
 
 
 def blend(colour: str, alpha: float, background: str = THEATRE_LAND) -> str:

@@ -17,8 +17,8 @@ from dashboard import compare_view, state
 from geodata import Dataset
 from geodata.cli import main
 from geodata.compare import CSV_COLUMNS, changes_csv, compare, comparison_json
-from geodata.compare_render import MAX_TABLE_ROWS, comparison_figure, render_comparison
 from geodata.factions import UNKNOWN
+from geodata.render.compare import MAX_TABLE_ROWS, comparison_figure, render_comparison
 from geodata.territory import territories
 from geodata.timeline import control_table
 

@@ -25,7 +25,7 @@ import geodata.borders as borders
 import geodata.io as gio
 from geodata import Dataset
 from geodata.cli import main
-from geodata.exporters import export_state, to_html, to_kml
+from geodata.export import export_state, to_html, to_kml
 from geodata.io import events_frame, load_dataset, places_frame
 from geodata.scene import build_scene
 from geodata.upload import read_upload
@@ -298,7 +298,7 @@ def test_kml_of_loaded_data_is_valid_xml(builtin):
 
 def test_out_to_a_character_device_is_streamed_not_replaced(capsys, monkeypatch):
     """(9) medium: as root, --out /dev/null turned the device into a regular file."""
-    import geodata.exporters as exporters
+    import geodata.files as files
 
     real_replace = os.replace
 
@@ -307,7 +307,7 @@ def test_out_to_a_character_device_is_streamed_not_replaced(capsys, monkeypatch)
             raise AssertionError(f"{dst} would have been replaced by a regular file")
         return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(exporters.os, "replace", guarded)
+    monkeypatch.setattr(files.os, "replace", guarded)
     code, out, err = run(capsys, "export", "--date", DATE, "--format", "csv", "--out", "/dev/null")
     assert code == 0, err
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
@@ -485,7 +485,7 @@ def test_data_file_size_is_checked_before_reading(capsys, tmp_path, monkeypatch)
 
 def test_leaflet_hashes_are_those_of_the_installed_1_9_4_files():
     """(11) info: Leaflet came from a CDN without an integrity hash."""
-    from geodata.exporters import LEAFLET_CDN, leaflet_dir
+    from geodata.export import LEAFLET_CDN, leaflet_dir
 
     folder = leaflet_dir()
     assert "Leaflet 1.9.4," in (folder / "leaflet.js").read_text()[:200]
@@ -497,7 +497,7 @@ def test_leaflet_hashes_are_those_of_the_installed_1_9_4_files():
 
 def test_html_export_loads_only_pinned_leaflet_and_no_tiles_by_default(builtin, capsys, tmp_path):
     """(11) info: OpenStreetMap tiles were on by default; nothing made the file offline."""
-    from geodata.exporters import LEAFLET_CDN
+    from geodata.export import LEAFLET_CDN
 
     scene = build_scene(builtin, DATE)
     page = to_html(scene, dataset=builtin).decode()

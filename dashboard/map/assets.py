@@ -24,6 +24,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from geodata.files import write_atomic
+
 __all__ = [
     "LEAFLET_FILES",
     "LEAFLET_JS_URL",
@@ -118,8 +120,6 @@ def ensure_base_data(app_dir: str | Path) -> Path:
         The file.
     """
     # Here, not at the top: copying Leaflet needs neither geopandas nor the borders.
-    from geodata.exporters import write_atomic
-
     from .payload import base_data
 
     target = Path(app_dir) / "static" / "atlas" / "base.json"
