@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dataset import DataError, Dataset
+from .dataset import Dataset
 from .events import TIMELINE_END, TIMELINE_START, format_date
 from .gazetteer import GeocodeError
 from .io import DATA_DIR, load_builtin, load_dataset, read_limited, read_table
+from .problems import DataError, errors_only, parse_date
 from .timeline import control_at, events_between
-from .validate import errors_only, parse_date, validate_events, validate_places
+from .validate import validate_events, validate_places
 
 __all__ = ["main", "build_parser"]
 
