@@ -72,7 +72,7 @@ def load_data(path: str | None) -> Dataset:
     if result.errors:
         raise DataError(result.errors)
     if result.to_confirm:
-        lines = [f"  - {entry['message']}" for entry in result.to_confirm[:20]]
+        lines = [f"  - {entry.message}" for entry in result.to_confirm[:20]]
         raise CliError(
             f"{p.name}: {len(result.to_confirm)} place name(s) need confirming; write the "
             "place id (or a known spelling) in the file:\n" + "\n".join(lines)
