@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from .chains import check_chains
 from .events import (
     CERTAINTIES,
     EVENT_COLUMNS,
-    KIND_ORDER,
     KINDS,
     PLACE_COLUMNS,
     PRECISIONS,
@@ -444,78 +444,5 @@ def validate_events(
             keys = ("place_id", "kind", "date", "end", "from_faction", "to_faction")
             parsed.append((row.line, *(got[k] for k in keys)))
     skip_chains = set(skip_chains)
-    problems.extend(_check_chains([t for t in parsed if t[1] not in skip_chains], file))
-    return problems
-
-
-# --------------------------------------------------------------------------- chains
-
-
-def _check_chains(parsed: list[tuple], file: str) -> list[Problem]:
-    """Check each place's sequence of events (rows that parsed cleanly)."""
-    problems = []
-    by_place: dict[str, list[tuple]] = {}
-    for item in parsed:
-        by_place.setdefault(item[1], []).append(item)
-    for place_id, items in by_place.items():
-        items.sort(key=lambda t: (t[3], KIND_ORDER.get(t[2], 9), t[0]))
-        problems += _check_chain(place_id, items, file)
-    return problems
-
-
-def _check_chain(place_id: str, items: list[tuple], file: str) -> list[Problem]:
-    """Check one place's events, sorted by date: who held it at each step."""
-    problems = []
-    holder = None
-    contest_end = None  # effective end of the running contest
-    captures = [t[3] for t in items if t[2] == "capture"]
-    for line, _pid, kind, date, end, from_f, to_f in items:
-
-        def add(code, column, message, line=line):
-            problems.append(Problem(file, line, column, message, code=code))
-
-        on, held = date.date(), f"{place_id!r} was held by {holder} on {date.date()}"
-        if kind == "initial":
-            if holder is not None:
-                message = "a place has one holder at the start; use a capture"
-                add(
-                    "chain.second_initial",
-                    "kind",
-                    f"second initial event for {place_id!r}: {message}",
-                )
-            else:
-                holder = to_f
-            continue
-        if holder is None:
-            start = TIMELINE_START.date()
-            message = f"add an 'initial' row giving its holder on {start}"
-            add(
-                "chain.no_initial",
-                "kind",
-                f"{place_id!r} has a {kind} on {on} before its initial event: {message}",
-            )
-            holder = from_f
-            held = f"{place_id!r} was held by {holder} on {on}"
-        if kind == "capture":
-            if from_f != holder:
-                add("chain.held_by", "from_faction", f"broken chain: {held}, not {from_f}")
-            holder = to_f
-        elif kind == "contest":
-            if contest_end is not None and date < contest_end:
-                until = f"of {place_id!r} (until {contest_end.date()})"
-                add(
-                    "chain.contest_overlap",
-                    "date",
-                    f"contest starting {on} overlaps the previous contest {until}",
-                )
-            if from_f != holder:
-                add("chain.contest_held_by", "from_faction", f"contest from {from_f}, but {held}")
-            later = [c for c in captures if c >= date]
-            contest_end = end if end is not None else (later[0] if later else TIMELINE_END)
-        elif kind == "milestone" and from_f != holder:
-            add(
-                "chain.milestone_held_by",
-                "from_faction",
-                f"milestone names {from_f} as holder, but {held}",
-            )
+    problems.extend(check_chains([t for t in parsed if t[1] not in skip_chains], file))
     return problems

@@ -168,34 +168,39 @@ def read_upload(
     base = base if base is not None else load_builtin()
     filename = str(filename or "events.csv")
     places_filename = str(places_filename or "places.csv")
-    problems: list[Problem] = []
-
-    place_table = None
-    if places is not None:
-        psheet = read_sheet(as_bytes(places), places_filename, what="places")
-        if not psheet.unreadable:
-            tidy(psheet)
-            place_table = prepare_places(psheet)
-        problems += psheet.problems
-    sheet = read_sheet(as_bytes(events), filename, what="events")
-    if not sheet.unreadable:
-        tidy(sheet)
+    psheet, place_table = _read_places(places, places_filename)
+    problems: list[Problem] = [] if psheet is None else list(psheet.problems)
+    sheet = _read_sheet(as_bytes(events), filename, what="events")
     if sheet.unreadable or (places is not None and place_table is None):
         return _result(None, problems + sheet.problems, [], _empty_pending(), mode, base)
     if sheet.table.empty:
-        message = (
-            "the file has a header but no rows"
-            if sheet.first_row == 2
-            else ("the file has no features")
-        )
-        empty = Problem(filename, None, None, message, code="file.no_rows")
+        rows = "a header but no rows" if sheet.first_row == 2 else "no features"
+        empty = Problem(filename, None, None, f"the file has {rows}", code="file.no_rows")
         return _result(None, [*problems, *sheet.problems, empty], [], _empty_pending(), mode, base)
-    known = Places(base, place_table, file=places_filename)
     if place_table is not None:
         problems += overridden_places(place_table, base, places_filename, psheet.first_row)
-    return _read_events(
-        sheet, known, problems, base=base, mode=mode, dayfirst=dayfirst, confirmed=confirmed or {}
-    )
+    known = Places(base, place_table, file=places_filename)
+    options = {"base": base, "mode": mode, "dayfirst": dayfirst, "confirmed": confirmed or {}}
+    return _read_events(sheet, known, problems, **options)
+
+
+def _read_sheet(raw: bytes, file: str, *, what: str):
+    """Read and tidy one file (nothing to tidy when it is unreadable)."""
+    sheet = read_sheet(raw, file, what=what)
+    if not sheet.unreadable:
+        tidy(sheet)
+    return sheet
+
+
+def _read_places(places, file: str):
+    """Read, tidy and check a places file: ``(sheet, table or None when unusable)``.
+
+    ``(None, None)`` when there is no places file.
+    """
+    if places is None:
+        return None, None
+    sheet = _read_sheet(as_bytes(places), file, what="places")
+    return sheet, None if sheet.unreadable else prepare_places(sheet)
 
 
 def _read_events(sheet, known, problems, *, base, mode, dayfirst, confirmed) -> UploadResult:
