@@ -280,5 +280,7 @@ def test_upload_panel_confirms_names_and_loads_the_answers():
         "Tirkit": "tikrit",
         "Batabo": None,
     }
-    assert set(at.session_state["dataset"].events["place_id"]) == {"mosul", "fallujah", "tikrit"}
+    data = at.session_state["dataset"]  # the panel's default mode: on top of the built-in data
+    assert data is result.dataset and data.name == "built-in + unknown_towns.csv"
+    assert result.summary.startswith("4 events of yours added to the built-in data")
     assert "1 row left out as you asked" in result.summary
