@@ -2,7 +2,8 @@
 
 ``tests/corpus/expected.json`` maps each corpus file to ``"ok"`` or to what the user
 must see: message substrings (matched against the problem as shown, "file, row N,
-column 'c': message"), with the row and column where one applies. Files too big or
+column 'c': message"), with the row and column where one applies, and the problem's
+stable code (:data:`geodata.problems.CODES`). Files too big or
 binary to commit are made by the ``generated`` fixture.
 """
 
@@ -166,6 +167,7 @@ def test_corpus(name, generated):
             and p.severity == item.get("severity", "error")
             and p.row == item.get("row", p.row)
             and p.column == item.get("column", p.column)
+            and p.code == item.get("code", p.code)
         ]
         assert hits, f"{name}: expected {item}; the user sees:\n{_shown(result)}"
     wanted_errors = [i for i in spec["expect"] if i.get("severity", "error") == "error"]
