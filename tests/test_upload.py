@@ -499,3 +499,55 @@ def test_no_code_from_data():
         module = path.name
         for word in ("import pickle", "pickle.load", "read_pickle", "eval(", "exec(", "__import__"):
             assert word not in source, (module, word)
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def test_resolve_sets_aside_what_needs_the_uploader(builtin):
+    """names.resolve on a tidy sheet: ids, names waiting, new places, the questions."""
+    from geodata.upload.cells import Sheet
+    from geodata.upload.names import NameToConfirm, resolve
+    from geodata.upload.places import Places
+
+    table = pd.DataFrame(
+        {"place": ["Mosul", "Fallujha", "", "Fallujha"], "place_id": ["", "", "raqqa", ""]}
+    )
+    sheet = Sheet("n.csv", table, 2, [None] * 4)
+    found = resolve(sheet, Places(builtin, None, file="places.csv"), {}, "row")
+    assert found.ids == ["mosul", "", "raqqa", ""]
+    assert found.waiting == {"Fallujha": [1, 3]}
+    [entry] = found.to_confirm
+    assert isinstance(entry, NameToConfirm)
+    assert (entry.name, entry.column, entry.rows, entry.reason) == (
+        "Fallujha",
+        "place",
+        [3, 5],
+        "fuzzy",
+    )
+    assert entry.message.endswith("(rows 3, 5 wait until you confirm)")
+    problem = entry.problem()
+    assert (problem.code, problem.severity, problem.row) == ("place.fuzzy", "warning", 3)
+    assert entry.to_dict()["suggested_id"] == "fallujah"
+    again = resolve(sheet, Places(builtin, None, file="p.csv"), {"fallujha": None}, "row")
+    assert again.skipped == {1, 3} and again.to_confirm == []  # answers match in any case
+
+
+def test_layer_keeps_base_history_and_relabels_by_code(builtin):
+    """merge.layer and merge.relabel, without reading a file."""
+    from geodata.problems import Problem
+    from geodata.upload.merge import layer, relabel
+
+    row = "row-2,palmyra,milestone,2015-06-01,REBELS,SYGOV,https://example.org"
+    user = pd.DataFrame([row.split(",")], columns=["event_id", *HEADER.split(",")])
+    merged = layer(user, builtin, 2, "m.csv")
+    palmyra = builtin.events[builtin.events["place_id"] == "palmyra"]
+    assert merged.touched == {"palmyra"} and len(merged.base_rows) == len(palmyra)
+    assert len(merged.combined) == 1 + len(palmyra)
+    chain = Problem("m.csv", 2, "from_faction", "any words", code="chain.milestone_held_by")
+    other = Problem("m.csv", 2, "from_faction", "held by", code="faction.unknown")
+    base_row = Problem("m.csv", 3, "kind", "second", code="chain.second_initial")
+    out = relabel([chain, other, base_row], merged, 2, builtin, "m.csv")
+    assert out[0].message.startswith("any words (checked together with the built-in history")
+    assert out[1] == other  # chosen by code: the words 'held by' do not matter
+    assert (out[2].file, out[2].row) == ("built-in events.csv", merged.base_rows[0])
