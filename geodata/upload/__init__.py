@@ -7,8 +7,9 @@ through the same steps as the built-in data, in one direction, one module each:
    GeoJSON or GeoPackage into a :class:`~.cells.Sheet` of text cells, one row
    per CSV row or feature; an unreadable file becomes a
    :class:`~geodata.problems.Problem`, never an exception;
-2. **tidy** (:mod:`.tidy`): column names in any case, limits on rows and cell
-   length, dates written day first converted to ISO when the uploader says so;
+2. **tidy** (:mod:`.tidy`): column names in any case, the limit on cell length
+   (rows are counted while reading), dates written day first converted to ISO
+   when the uploader says so;
 3. **resolve places** (:mod:`.names`, over :mod:`.places`): rows may name their
    place by ``place_id`` or by name (``place``, ``place_name`` or ``town``),
    geocoded with the base dataset's gazetteer; uncertain names wait for the
