@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dataset import DataError, Dataset
+from .dataset import Dataset
 from .events import TIMELINE_END, TIMELINE_START, format_date
 from .gazetteer import GeocodeError
 from .io import DATA_DIR, load_builtin, load_dataset, read_limited, read_table
+from .problems import DataError, errors_only, parse_date
 from .timeline import control_at, events_between
-from .validate import errors_only, parse_date, validate_events, validate_places
+from .validate import validate_events, validate_places
 
 __all__ = ["main", "build_parser"]
 
@@ -71,7 +72,7 @@ def load_data(path: str | None) -> Dataset:
     if result.errors:
         raise DataError(result.errors)
     if result.to_confirm:
-        lines = [f"  - {entry['message']}" for entry in result.to_confirm[:20]]
+        lines = [f"  - {entry.message}" for entry in result.to_confirm[:20]]
         raise CliError(
             f"{p.name}: {len(result.to_confirm)} place name(s) need confirming; write the "
             "place id (or a known spelling) in the file:\n" + "\n".join(lines)

@@ -16,24 +16,9 @@ import pandas as pd
 
 from .events import EVENT_COLUMNS, sort_events
 from .gazetteer import Gazetteer
+from .problems import DataError  # re-exported: DataError used to live here
 
 __all__ = ["Dataset", "DataError"]
-
-
-class DataError(ValueError):
-    """Data that cannot be used; ``problems`` lists every reason.
-
-    Attributes
-    ----------
-    problems : list of geodata.validate.Problem
-    """
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        head = "\n".join(f"  - {p}" for p in self.problems[:20])
-        more = len(self.problems) - 20
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{head}{tail}")
 
 
 @dataclass(eq=False)

@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 
+from .problems import Problem
+
 __all__ = [
     "MAX_COLUMNS",
     "MAX_CONTROL_PROBLEMS",
@@ -75,10 +77,8 @@ def control_problems(table: pd.DataFrame, *, file: str, first_row: int = 2) -> l
 
     Returns
     -------
-    list of geodata.validate.Problem
+    list of geodata.problems.Problem
     """
-    from .validate import Problem
-
     problems: list = []
     hidden = 0
 
@@ -96,6 +96,7 @@ def control_problems(table: pd.DataFrame, *, file: str, first_row: int = 2) -> l
                 column,
                 f"control character {_describe(char)} at character {position}: remove it "
                 "(only tabs and line breaks may be in a cell)",
+                code="cell.control_character",
             )
         )
 
@@ -113,6 +114,12 @@ def control_problems(table: pd.DataFrame, *, file: str, first_row: int = 2) -> l
             add(int(position) + first_row, shown, text.iloc[position])
     if hidden:
         problems.append(
-            Problem(file, None, None, f"… and {hidden:,} more cells with control characters")
+            Problem(
+                file,
+                None,
+                None,
+                f"… and {hidden:,} more cells with control characters",
+                code="cell.control_more",
+            )
         )
     return problems

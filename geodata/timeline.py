@@ -17,6 +17,7 @@ import pandas as pd
 from .dataset import Dataset
 from .events import CONTROL_KINDS, TIMELINE_END, TIMELINE_START
 from .factions import UNKNOWN
+from .problems import parse_date
 
 __all__ = [
     "control_at",
@@ -60,8 +61,6 @@ def to_date(value) -> pd.Timestamp:
         For text that is not a real ``YYYY-MM-DD`` date.
     """
     if isinstance(value, str):
-        from .validate import parse_date
-
         return parse_date(value)
     return pd.Timestamp(value).normalize()
 

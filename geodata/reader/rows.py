@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from geodata.dataset import Dataset
 from geodata.events import TIMELINE_START
 from geodata.factions import UNKNOWN
+from geodata.problems import Problem
 from geodata.upload import UploadResult, read_upload
-from geodata.validate import Problem
 
 __all__ = ["ClaimRows", "claim_rows", "add_claims", "ROW_COLUMNS"]
 
@@ -182,10 +182,9 @@ def add_claims(
                 m = re.search(r"'([\w-]+)'", p.message)
                 theirs.setdefault(m.group(1) if m else "", []).append(p.message)
         bad_rows = {p.row for p in mine if p.row is not None}
-        whole_file = [p for p in mine if p.row is None] + (
-            [Problem(_FILE, None, None, m) for m in theirs[""]] if "" in theirs else []
-        )
-        names = {e["name"] for e in result.to_confirm}
+        below = [Problem(_FILE, None, None, m, code="claims.base_row") for m in theirs.get("", [])]
+        whole_file = [p for p in mine if p.row is None] + below
+        names = {e.name for e in result.to_confirm}
         if whole_file:
             for row in kept:
                 refused.append({**row, "problem": "; ".join(p.message for p in whole_file)})
