@@ -1,14 +1,14 @@
 """``frontline compare``: what changed between two dates, as JSON, text or a figure.
 
-Registered by :func:`geodata.cli.build_parser`; kept apart so that the
-command's code lives beside the comparison it shows.
+Registered by :func:`geodata.cli.build_parser` (and loaded only then); kept
+apart so that the command's code lives beside the comparison it shows.
 """
 
 from __future__ import annotations
 
 import sys
 
-from .cli import (
+from geodata.cli import (
     CliError,
     _date_arg,
     _dpi_arg,
@@ -21,6 +21,8 @@ from .cli import (
     load_data,
 )
 
+from . import changes_csv, compare, comparison_json, faction_label
+
 __all__ = ["register", "cmd_compare"]
 
 _SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".csv": "csv"}
@@ -28,8 +30,6 @@ _SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".csv": "csv"}
 
 def cmd_compare(args) -> int:
     """Print the change table (or its JSON) and write the figure or CSV to ``--out``."""
-    from .compare import changes_csv, compare, comparison_json, faction_label
-
     start, end = args.start, args.end
     if start >= end:
         raise CliError(
@@ -46,7 +46,7 @@ def cmd_compare(args) -> int:
         if fmt == "csv":
             content = changes_csv(result)
         else:
-            from .compare_render import render_comparison
+            from geodata.compare_render import render_comparison  # matplotlib: only for a figure
 
             try:
                 content = render_comparison(data, result, fmt=fmt, dpi=args.dpi,
