@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from geodata.dataset import Dataset
-from geodata.reader.claims import find_claims, merge_claims, sentences_of
+from geodata.reader.claims import find_claims, merge_claims
 from geodata.reader.dates import find_published
 from geodata.reader.extract import (
     MAX_BYTES,
@@ -36,6 +36,7 @@ from geodata.reader.extract import (
 )
 from geodata.reader.fetch import FetchResult, fetch
 from geodata.reader.places import PlaceMatcher
+from geodata.reader.sentences import sentences_of
 
 __all__ = [
     "MAX_BYTES",
