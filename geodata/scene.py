@@ -91,8 +91,6 @@ class Scene:
         From :func:`geodata.territory.front_lines`.
     borders : geopandas.GeoDataFrame
         Country outlines (Natural Earth).
-    recent_events : pandas.DataFrame
-        Events in the ``recent_days`` before the date (inclusive).
     legend : list of LegendEntry
     extent : tuple
         ``(west, south, east, north)``.
@@ -103,7 +101,6 @@ class Scene:
     territories: gpd.GeoDataFrame
     front_lines: gpd.GeoDataFrame
     borders: gpd.GeoDataFrame
-    recent_events: pd.DataFrame
     legend: list[LegendEntry] = field(default_factory=list)
     extent: tuple[float, float, float, float] = (34.5, 28.5, 49.0, 38.0)
 
@@ -183,7 +180,6 @@ def build_scene(
         territories=terr.reset_index(drop=True),
         front_lines=fronts.reset_index(drop=True),
         borders=load_borders(),
-        recent_events=recent,
         legend=legend,
         extent=resolve_extent(extent),
     )
