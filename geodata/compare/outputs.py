@@ -121,19 +121,41 @@ def changes_csv(c: Comparison) -> bytes:
     rows = []
     for r in c.changes.itertuples(index=False):
         rows.append(
-            ["changed", r.place_id, r.name, r.from_faction or "", faction_label(r.from_faction),
-             r.to_faction or "", faction_label(r.to_faction), _iso(r.date) or "",
-             r.date_precision or "", r.event_id or "", r.source_title or "",
-             r.source_url or "", listed(r.events)]
-        )  # fmt: skip
+            [
+                "changed",
+                r.place_id,
+                r.name,
+                r.from_faction or "",
+                faction_label(r.from_faction),
+                r.to_faction or "",
+                faction_label(r.to_faction),
+                _iso(r.date) or "",
+                r.date_precision or "",
+                r.event_id or "",
+                r.source_title or "",
+                r.source_url or "",
+                listed(r.events),
+            ]
+        )
     for r in c.returned.itertuples(index=False):
         last = r.events[-1] if r.events else {}
         rows.append(
-            ["came back", r.place_id, r.name, r.holder or "", faction_label(r.holder),
-             r.holder or "", faction_label(r.holder), _iso(last.get("date")) or "",
-             last.get("date_precision") or "", last.get("event_id") or "",
-             last.get("source_title") or "", last.get("source_url") or "", listed(r.events)]
-        )  # fmt: skip
+            [
+                "came back",
+                r.place_id,
+                r.name,
+                r.holder or "",
+                faction_label(r.holder),
+                r.holder or "",
+                faction_label(r.holder),
+                _iso(last.get("date")) or "",
+                last.get("date_precision") or "",
+                last.get("event_id") or "",
+                last.get("source_title") or "",
+                last.get("source_url") or "",
+                listed(r.events),
+            ]
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -93,10 +93,23 @@ def town_tables(dataset: Dataset, start, end) -> tuple[pd.DataFrame, pd.DataFram
                 )
     changes = pd.DataFrame(
         rows,
-        columns=["place_id", "name", "country", "key", "from_faction", "to_faction",
-                 "from_status", "to_status", "date", "date_precision", "event_id",
-                 "source_title", "source_url", "events"],
-    )  # fmt: skip
+        columns=[
+            "place_id",
+            "name",
+            "country",
+            "key",
+            "from_faction",
+            "to_faction",
+            "from_status",
+            "to_status",
+            "date",
+            "date_precision",
+            "event_id",
+            "source_title",
+            "source_url",
+            "events",
+        ],
+    )
     changes["date"] = pd.to_datetime(changes["date"])
     changes = changes.sort_values(["date", "name"], kind="stable", na_position="last")
     returned_frame = pd.DataFrame(

@@ -91,11 +91,16 @@ def _claims_of(
         if ctrl is not None and ctrl == prev:
             prev = None
         span = _date_for(
-            c.dates, c.text, s.tokens, verb=(c.vs, c.ve), obj=obj,
+            c.dates,
+            c.text,
+            s.tokens,
+            verb=(c.vs, c.ve),
+            obj=obj,
             following=objects[n + 1].start if n + 1 < len(objects) else c.next_verb,
-            region=(c.prev_verb, c.next_verb), kind=kind,
+            region=(c.prev_verb, c.next_verb),
+            kind=kind,
             after_only=objects[n - 1].end if n > 0 else None,
-        )  # fmt: skip
+        )
         notes = []
         if span is None and published is not None:
             span = Span.day(published, "", stated=False)

@@ -191,9 +191,20 @@ def clause_at(
     prev_verb = verbs[k - 1][1] if k > 0 else 0
     passive = role in ("take", "hold") and bool(_PASSIVE_BEFORE.search(before))
     return Clause(
-        text, towns, dates, vs, ve, prev_verb, next_verb, last_place, actors, word, kind, role,
+        text,
+        towns,
+        dates,
+        vs,
+        ve,
+        prev_verb,
+        next_verb,
+        last_place,
+        actors,
+        word,
+        kind,
+        role,
         passive,
-    )  # fmt: skip
+    )
 
 
 # --- one reader per role ------------------------------------------------------
@@ -315,8 +326,15 @@ def _cue(c: Clause) -> Reading:
 
 
 # Holders named by an adjective ("regime-held") that names no actor itself.
-_ADJECTIVES = {"government": "GOV", "regime": "GOV", "rebel": "REBELS", "opposition": "REBELS",
-               "kurdish": "KURD", "jihadist": "ISIS", "militant": "ISIS"}  # fmt: skip
+_ADJECTIVES = {
+    "government": "GOV",
+    "regime": "GOV",
+    "rebel": "REBELS",
+    "opposition": "REBELS",
+    "kurdish": "KURD",
+    "jihadist": "ISIS",
+    "militant": "ISIS",
+}
 
 
 def _held_adj(c: Clause) -> Reading:

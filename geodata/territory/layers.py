@@ -78,8 +78,9 @@ def territories(
     params = reach_params(max_reach_km, min_reach_km, reach_factor)
     epoch = epoch_zones(dataset, date, params, theatre)
     rows = [z for z in epoch["zones"] if z[5] is not None and not z[5].is_empty]
-    frame = pd.DataFrame(rows, columns=["faction", "status", "contested_by", "tier", "country",
-                                        "geometry"])  # fmt: skip
+    frame = pd.DataFrame(
+        rows, columns=["faction", "status", "contested_by", "tier", "country", "geometry"]
+    )
     frame["area_km2"] = np.round(shapely.area(frame["geometry"].to_numpy()) / 1e6, 1)
     frame["contested_by"] = frame["contested_by"].replace("", None)
     frame = frame[frame["area_km2"] > 0]
