@@ -33,7 +33,38 @@ def _event_dict(event: dict) -> dict:
     }
 
 
+_CHANGE_COLUMNS = [
+    "place_id",
+    "name",
+    "country",
+    "key",
+    "from_faction",
+    "to_faction",
+    "from_status",
+    "to_status",
+    "date",
+    "date_precision",
+    "event_id",
+    "source_title",
+    "source_url",
+    "events",
+]
+
+
+def _cause(dataset: Dataset, captures: list[dict], holder, event_id) -> dict | None:
+    """The event that gave a town to its holder at B: the last capture to it."""
+    to_new = [e for e in captures if _holder(e.get("to_faction")) == holder]
+    cause = (to_new or captures or [None])[-1]
+    if cause is None:  # e.g. the start of a period of unknown holder
+        found = dataset.events[dataset.events["event_id"] == event_id]
+        cause = found.iloc[0].to_dict() if len(found) else None
+    return cause
+
+
 def town_tables(dataset: Dataset, start, end) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The towns that changed hands between ``start`` and ``end``, those that came
+    back, and the events in between (:attr:`Comparison.changes`, ``.returned``,
+    ``.events``)."""
     before = control_table(dataset, start)
     after = control_table(dataset, end)
     events = events_between(dataset, start + pd.Timedelta(days=1), end)
@@ -51,12 +82,7 @@ def town_tables(dataset: Dataset, start, end) -> tuple[pd.DataFrame, pd.DataFram
         history = by_place.get(pid, [])
         captures = [e for e in history if e["kind"] == "capture"]
         if old[i] != new[i]:
-            # The capture that gave it to its new holder: the last one to it.
-            to_new = [e for e in captures if _holder(e.get("to_faction")) == new[i]]
-            cause = (to_new or captures or [None])[-1]
-            if cause is None:  # e.g. the start of a period of unknown holder
-                found = dataset.events[dataset.events["event_id"] == after["event_id"].iloc[i]]
-                cause = found.iloc[0].to_dict() if len(found) else None
+            cause = _cause(dataset, captures, new[i], after["event_id"].iloc[i])
             rows.append(
                 {
                     "place_id": pid,
@@ -91,25 +117,7 @@ def town_tables(dataset: Dataset, start, end) -> tuple[pd.DataFrame, pd.DataFram
                         "events": [_event_dict(e) for e in captures],
                     }
                 )
-    changes = pd.DataFrame(
-        rows,
-        columns=[
-            "place_id",
-            "name",
-            "country",
-            "key",
-            "from_faction",
-            "to_faction",
-            "from_status",
-            "to_status",
-            "date",
-            "date_precision",
-            "event_id",
-            "source_title",
-            "source_url",
-            "events",
-        ],
-    )
+    changes = pd.DataFrame(rows, columns=_CHANGE_COLUMNS)
     changes["date"] = pd.to_datetime(changes["date"])
     changes = changes.sort_values(["date", "name"], kind="stable", na_position="last")
     returned_frame = pd.DataFrame(
