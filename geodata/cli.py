@@ -638,7 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how long each frame shows, in ms (default 700)")  # fmt: skip
     p.set_defaults(func=cmd_replay)
 
-    from .compare_cli import register as register_compare
+    from .compare.cli import register as register_compare
 
     register_compare(sub, common)
     for register in _EXTRA_COMMANDS:

@@ -11,7 +11,6 @@ import functools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .events import EVENT_COLUMNS, sort_events
@@ -58,11 +57,6 @@ class Dataset:
         places = self.places.assign(lat=self.places.geometry.y, lon=self.places.geometry.x)
         return Gazetteer(pd.DataFrame(places.drop(columns="geometry")))
 
-    @property
-    def place_index(self) -> pd.Index:
-        """Place ids in table order."""
-        return pd.Index(self.places["id"])
-
     def place(self, place_id: str) -> pd.Series:
         """Return one place's row, by id.
 
@@ -105,7 +99,3 @@ class Dataset:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
-
-    def coordinates(self) -> np.ndarray:
-        """``(n, 2)`` array of (lon, lat) in place order."""
-        return np.column_stack([self.places.geometry.x, self.places.geometry.y])

@@ -236,6 +236,49 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else NUMBERS.get(text, 1)
 
 
+def _ago_span(m: re.Match, published: dt.date) -> Span:
+    """ "three weeks ago", "two months earlier": a span around the day it names."""
+    n, unit = _number(m["n"]), m["u"].lower()
+    date = _minus(published, n, unit)
+    if unit in ("day",):
+        return Span.day(date, m.group())
+    if unit == "week":
+        return Span(date - dt.timedelta(days=3), date + dt.timedelta(days=3), m.group())
+    if unit == "month":
+        return Span.month(date.year, date.month, m.group())
+    return Span.year(date.year, m.group())
+
+
+def _named_span(e: str, published: dt.date, text: str) -> Span:
+    """ "last year", "this month", "yesterday", "last summer"... (``e`` lower case)."""
+    y = published.year
+    if e in ("last year", "the previous year", "a year earlier"):
+        return Span.year(y - 1, text)
+    if e in ("this year", "earlier this year"):
+        return Span(dt.date(y, 1, 1), published, text)
+    if e == "last month":
+        prev = _minus(published.replace(day=1), 1, "month")
+        return Span.month(prev.year, prev.month, text)
+    if e in ("this month", "earlier this month"):
+        return Span(published.replace(day=1), published, text)
+    if e == "last week":
+        monday = published - dt.timedelta(days=published.weekday())
+        return Span(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), text)
+    if e in ("this week", "earlier this week"):
+        monday = published - dt.timedelta(days=published.weekday())
+        return Span(monday, published, text)
+    if e == "yesterday":
+        return Span.day(published - dt.timedelta(days=1), text)
+    if e == "today":
+        return Span.day(published, text)
+    # last summer...
+    season = {"summer": (6, 8), "winter": (12, 2), "spring": (3, 5)}.get(e.split()[-1], (9, 11))
+    year = y - 1 if season[0] >= published.month else y
+    start = dt.date(year, season[0], 1)
+    end_year = year + 1 if season[1] < season[0] else year
+    return Span(start, Span.month(end_year, season[1]).end, text)
+
+
 def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Span]]:
     """Every date expression of a sentence as ``(start, end, span)``, in order.
 
@@ -275,50 +318,10 @@ def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Spa
             date = _safe(year, month, day)
             add(m.start(), m.end(), Span.day(date, m.group()) if date else None)
         for m in _AGO.finditer(text):
-            n, unit = _number(m["n"]), m["u"].lower()
-            if m["dir"].lower() == "later":
-                continue
-            date = _minus(published, n, unit)
-            if unit in ("day",):
-                span = Span.day(date, m.group())
-            elif unit == "week":
-                span = Span(date - dt.timedelta(days=3), date + dt.timedelta(days=3), m.group())
-            elif unit == "month":
-                span = Span.month(date.year, date.month, m.group())
-            else:
-                span = Span.year(date.year, m.group())
-            add(m.start(), m.end(), span)
+            if m["dir"].lower() != "later":
+                add(m.start(), m.end(), _ago_span(m, published))
         for m in _NAMED.finditer(text):
-            e = m["e"].lower()
-            y = published.year
-            if e in ("last year", "the previous year", "a year earlier"):
-                span = Span.year(y - 1, m.group())
-            elif e in ("this year", "earlier this year"):
-                span = Span(dt.date(y, 1, 1), published, m.group())
-            elif e == "last month":
-                prev = _minus(published.replace(day=1), 1, "month")
-                span = Span.month(prev.year, prev.month, m.group())
-            elif e in ("this month", "earlier this month"):
-                span = Span(published.replace(day=1), published, m.group())
-            elif e == "last week":
-                monday = published - dt.timedelta(days=published.weekday())
-                span = Span(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), m.group())
-            elif e in ("this week", "earlier this week"):
-                monday = published - dt.timedelta(days=published.weekday())
-                span = Span(monday, published, m.group())
-            elif e == "yesterday":
-                span = Span.day(published - dt.timedelta(days=1), m.group())
-            elif e == "today":
-                span = Span.day(published, m.group())
-            else:  # last summer...
-                season = {"summer": (6, 8), "winter": (12, 2), "spring": (3, 5)}.get(
-                    e.split()[-1], (9, 11)
-                )
-                year = y - 1 if season[0] >= published.month else y
-                start = dt.date(year, season[0], 1)
-                end_year = year + 1 if season[1] < season[0] else year
-                span = Span(start, Span.month(end_year, season[1]).end, m.group())
-            add(m.start(), m.end(), span)
+            add(m.start(), m.end(), _named_span(m["e"].lower(), published, m.group()))
         for m in _WEEKDAY.finditer(text):
             wanted = WEEKDAYS.index(m["w"].lower())
             back = (published.weekday() - wanted) % 7

@@ -1,14 +1,14 @@
 """``frontline compare``: what changed between two dates, as JSON, text or a figure.
 
-Registered by :func:`geodata.cli.build_parser`; kept apart so that the
-command's code lives beside the comparison it shows.
+Registered by :func:`geodata.cli.build_parser` (and loaded only then); kept
+apart so that the command's code lives beside the comparison it shows.
 """
 
 from __future__ import annotations
 
 import sys
 
-from .cli import (
+from geodata.cli import (
     CliError,
     _date_arg,
     _dpi_arg,
@@ -20,6 +20,9 @@ from .cli import (
     _write,
     load_data,
 )
+from geodata.territory import DEFAULT_MAX_REACH_KM
+
+from . import changes_csv, compare, comparison_json, faction_label
 
 __all__ = ["register", "cmd_compare"]
 
@@ -28,8 +31,6 @@ _SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".csv": "csv"}
 
 def cmd_compare(args) -> int:
     """Print the change table (or its JSON) and write the figure or CSV to ``--out``."""
-    from .compare import changes_csv, compare, comparison_json, faction_label
-
     start, end = args.start, args.end
     if start >= end:
         raise CliError(
@@ -46,11 +47,12 @@ def cmd_compare(args) -> int:
         if fmt == "csv":
             content = changes_csv(result)
         else:
-            from .render.compare import render_comparison
+            from geodata.render.compare import render_comparison  # matplotlib: only for a figure
 
             try:
-                content = render_comparison(data, result, fmt=fmt, dpi=args.dpi,
-                                            extent=args.extent or "theatre")  # fmt: skip
+                content = render_comparison(
+                    data, result, fmt=fmt, dpi=args.dpi, extent=args.extent or "theatre"
+                )
             except ValueError as exc:
                 raise CliError(str(exc), 2) from None
         _write(out, content)
@@ -60,14 +62,18 @@ def cmd_compare(args) -> int:
         print(result.summary)
         for r in result.changes.itertuples(index=False):
             when = "" if r.date is None or r.date != r.date else r.date.date().isoformat()
-            print(f"  {r.name}: {faction_label(r.from_faction)} -> {faction_label(r.to_faction)}"
-                  f"  {when}  {r.event_id or ''}  {r.source_url or ''}")  # fmt: skip
+            print(
+                f"  {r.name}: {faction_label(r.from_faction)} -> {faction_label(r.to_faction)}"
+                f"  {when}  {r.event_id or ''}  {r.source_url or ''}"
+            )
         for r in result.returned.itertuples(index=False):
             print(f"  came back: {r.name}: {' -> '.join(faction_label(h) for h in r.path)}")
         for r in result.faction_areas().itertuples(index=False):
             if r.change_km2:
-                print(f"  {faction_label(r.faction)}: {r.from_km2:,.0f} -> {r.to_km2:,.0f} km² "
-                      f"({r.change_km2:+,.0f})")  # fmt: skip
+                print(
+                    f"  {faction_label(r.faction)}: {r.from_km2:,.0f} -> {r.to_km2:,.0f} km² "
+                    f"({r.change_km2:+,.0f})"
+                )
     if out is not None:
         message = f"wrote {out} ({fmt}, {_size(len(content))})"
         print(message, file=sys.stderr if args.json else sys.stdout)
@@ -81,17 +87,44 @@ def register(sub, common) -> None:
         parents=[common],
         help="what changed between two dates: towns, land, a before/after figure",
     )
-    p.add_argument("--from", dest="start", required=True, type=_date_arg, metavar="YYYY-MM-DD",
-                   help="the first date (before)")  # fmt: skip
-    p.add_argument("--to", dest="end", required=True, type=_date_arg, metavar="YYYY-MM-DD",
-                   help="the second date (after)")  # fmt: skip
-    p.add_argument("--out", metavar="PATH",
-                   help="write the before/after figure (.png, .svg, .pdf) or the change "
-                        "table (.csv), replaced atomically")  # fmt: skip
-    p.add_argument("--extent", type=_extent_arg, metavar="EXTENT",
-                   help="view of both maps: theatre (default), syria, iraq or W,S,E,N")  # fmt: skip
-    p.add_argument("--dpi", type=_dpi_arg, default=150,
-                   help="resolution of a PNG figure, 72..300 (default 150)")  # fmt: skip
-    p.add_argument("--max-reach-km", type=_reach_arg, default=40.0,
-                   help="how far a town's control reaches (default 40)")  # fmt: skip
+    p.add_argument(
+        "--from",
+        dest="start",
+        required=True,
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="the first date (before)",
+    )
+    p.add_argument(
+        "--to",
+        dest="end",
+        required=True,
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="the second date (after)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="write the before/after figure (.png, .svg, .pdf) or the change "
+        "table (.csv), replaced atomically",
+    )
+    p.add_argument(
+        "--extent",
+        type=_extent_arg,
+        metavar="EXTENT",
+        help="view of both maps: theatre (default), syria, iraq or W,S,E,N",
+    )
+    p.add_argument(
+        "--dpi",
+        type=_dpi_arg,
+        default=150,
+        help="resolution of a PNG figure, 72..300 (default 150)",
+    )
+    p.add_argument(
+        "--max-reach-km",
+        type=_reach_arg,
+        default=DEFAULT_MAX_REACH_KM,
+        help="how far a town's control reaches (default 40)",
+    )
     p.set_defaults(func=cmd_compare)
