@@ -1,28 +1,18 @@
 """``frontline compare``: what changed between two dates, as JSON, text or a figure.
 
-Registered by :func:`geodata.cli.build_parser` (and loaded only then); kept
-apart so that the command's code lives beside the comparison it shows.
+Registered by :func:`geodata.cli.build_parser`; the comparison itself is
+:mod:`geodata.compare`.
 """
 
 from __future__ import annotations
 
 import sys
 
-from geodata.cli import (
-    CliError,
-    _date_arg,
-    _dpi_arg,
-    _dump,
-    _extent_arg,
-    _output_path,
-    _reach_arg,
-    _size,
-    _write,
-    load_data,
-)
+from geodata.compare import changes_csv, compare, comparison_json, faction_label
 from geodata.territory import DEFAULT_MAX_REACH_KM
 
-from . import changes_csv, compare, comparison_json, faction_label
+from .args import CliError, date_arg, dpi_arg, extent_arg, load_data, reach_arg
+from .output import dump, output_path, size_text, write_output
 
 __all__ = ["register", "cmd_compare"]
 
@@ -40,7 +30,7 @@ def cmd_compare(args) -> int:
         )
     out = fmt = None
     if args.out:
-        out, fmt = _output_path(args.out, _SUFFIXES, None)
+        out, fmt = output_path(args.out, _SUFFIXES, None)
     data = load_data(args.data)
     result = compare(data, start, end, max_reach_km=args.max_reach_km)
     if out is not None:
@@ -55,9 +45,9 @@ def cmd_compare(args) -> int:
                 )
             except ValueError as exc:
                 raise CliError(str(exc), 2) from None
-        _write(out, content)
+        write_output(out, content)
     if args.json:
-        _dump(comparison_json(result))
+        dump(comparison_json(result))
     else:
         print(result.summary)
         for r in result.changes.itertuples(index=False):
@@ -75,7 +65,7 @@ def cmd_compare(args) -> int:
                     f"({r.change_km2:+,.0f})"
                 )
     if out is not None:
-        message = f"wrote {out} ({fmt}, {_size(len(content))})"
+        message = f"wrote {out} ({fmt}, {size_text(len(content))})"
         print(message, file=sys.stderr if args.json else sys.stdout)
     return 0
 
@@ -91,7 +81,7 @@ def register(sub, common) -> None:
         "--from",
         dest="start",
         required=True,
-        type=_date_arg,
+        type=date_arg,
         metavar="YYYY-MM-DD",
         help="the first date (before)",
     )
@@ -99,7 +89,7 @@ def register(sub, common) -> None:
         "--to",
         dest="end",
         required=True,
-        type=_date_arg,
+        type=date_arg,
         metavar="YYYY-MM-DD",
         help="the second date (after)",
     )
@@ -111,20 +101,20 @@ def register(sub, common) -> None:
     )
     p.add_argument(
         "--extent",
-        type=_extent_arg,
+        type=extent_arg,
         metavar="EXTENT",
         help="view of both maps: theatre (default), syria, iraq or W,S,E,N",
     )
     p.add_argument(
         "--dpi",
-        type=_dpi_arg,
+        type=dpi_arg,
         default=150,
         help="resolution of a PNG figure, 72..300 (default 150)",
     )
     p.add_argument(
         "--max-reach-km",
-        type=_reach_arg,
+        type=reach_arg,
         default=DEFAULT_MAX_REACH_KM,
-        help="how far a town's control reaches (default 40)",
+        help=f"how far a town's control reaches (default {DEFAULT_MAX_REACH_KM:g})",
     )
     p.set_defaults(func=cmd_compare)
