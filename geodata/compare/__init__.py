@@ -42,8 +42,8 @@ imports Streamlit. The figure is :func:`geodata.render.compare.render_comparison
 
 Modules: :mod:`.phrases` (how holders and dates read), :mod:`.result`
 (:class:`Comparison`), :mod:`.towns`, :mod:`.land`, :mod:`.areas`,
-:mod:`.summary`, :mod:`.outputs` (JSON and CSV) and :mod:`.cli` (``frontline
-compare``, loaded by :mod:`geodata.cli` only).
+:mod:`.summary` and :mod:`.outputs` (JSON and CSV); the ``frontline
+compare`` command is :mod:`geodata.cli.compare`.
 """
 
 from __future__ import annotations
