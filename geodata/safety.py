@@ -14,6 +14,7 @@ import pandas as pd
 from .problems import Problem
 
 __all__ = [
+    "neutralise_csv_cell",
     "MAX_COLUMNS",
     "MAX_CONTROL_PROBLEMS",
     "CONTROL_CHARACTERS",
@@ -123,3 +124,20 @@ def control_problems(table: pd.DataFrame, *, file: str, first_row: int = 2) -> l
             )
         )
     return problems
+
+
+#: What a spreadsheet runs as a formula when a text cell starts with it.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_csv_cell(value: str) -> str:
+    """Prefix a text cell a spreadsheet would run as a formula with ``'``.
+
+    Examples
+    --------
+    >>> neutralise_csv_cell('=HYPERLINK("http://x")')
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_csv_cell("Raqqa")
+    'Raqqa'
+    """
+    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value

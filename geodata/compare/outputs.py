@@ -7,6 +7,7 @@ import io
 
 import pandas as pd
 
+from geodata.safety import neutralise_csv_cell
 from geodata.territory import TIERS
 
 from .phrases import faction_label
@@ -113,7 +114,6 @@ def changes_csv(c: Comparison) -> bytes:
     ``; ``. UTF-8 with a byte-order mark, CRLF line ends; text cells a
     spreadsheet would run as a formula are prefixed with ``'``.
     """
-    from geodata.export.csv import neutralise_csv_cell
 
     def listed(items) -> str:
         return "; ".join(f"{_iso(e['date'])} {e['event_id']}" for e in items)
