@@ -152,36 +152,99 @@ def _date_for(
     February") only the dates after it count; those before it are the
     previous place's.
     """
-    vs, ve = verb
-    lo, hi = region
     best = None
     for a, b, span in dates:
-        if a < lo or b > max(hi, following):
+        if not _date_can_apply(
+            a,
+            b,
+            span,
+            verb=verb,
+            obj=obj,
+            following=following,
+            region=region,
+            kind=kind,
+            after_only=after_only,
+        ):
             continue
-        if after_only is not None and a < obj.end:
-            continue
-        if after_only is None and ve <= a and b <= obj.start:
-            pass
-        elif a < obj.end and b > vs and a > ve:
-            continue
-        expr = span.text.lower()
-        if kind != "held" and expr.startswith("since"):
-            continue
-        if re.search(r"\b(after|before|earlier)$", expr) and a >= obj.end:
-            continue  # "N months after X" dates what follows it
-        if a >= obj.end:
-            if a > following:
-                continue
-            distance = len(tokenize(text[obj.end : a]))
-            if distance > 10:
-                distance += 10
-        elif b <= vs:
-            distance = len(tokenize(text[b:vs])) + 1
-        else:
-            distance = 0
+        distance = _date_distance(a, b, text, verb=verb, obj=obj)
         if best is None or distance < best[0]:
             best = (distance, span)
     return best[1] if best else None
+
+
+def _date_can_apply(a, b, span, *, verb, obj, following, region, kind, after_only) -> bool:
+    """Whether the date expression at ``a:b`` may date the claim (see :func:`_date_for`)."""
+    vs, ve = verb
+    lo, hi = region
+    if a < lo or b > max(hi, following):
+        return False
+    if after_only is not None and a < obj.end:
+        return False
+    between_verb_and_place = after_only is None and ve <= a and b <= obj.start
+    if not between_verb_and_place and a < obj.end and b > vs and a > ve:
+        return False
+    expr = span.text.lower()
+    if kind != "held" and expr.startswith("since"):
+        return False
+    if re.search(r"\b(after|before|earlier)$", expr) and a >= obj.end:
+        return False  # "N months after X" dates what follows it
+    return not (a >= obj.end and a > following)
+
+
+def _date_distance(a, b, text, *, verb, obj) -> int:
+    """How far (in tokens) the date at ``a:b`` is from the claim's verb and place."""
+    vs, _ = verb
+    if a >= obj.end:
+        distance = len(tokenize(text[obj.end : a]))
+        return distance + 10 if distance > 10 else distance
+    if b <= vs:
+        return len(tokenize(text[b:vs])) + 1
+    return 0
+
+
+def _group(kind: str) -> str:
+    return "change" if kind in ("capture", "loss") else kind
+
+
+def _overlap(x: Claim, y: Claim) -> bool:
+    if x.span is None or y.span is None or not x.span.stated or not y.span.stated:
+        return True
+    return x.span.start <= y.span.end and y.span.start <= x.span.end
+
+
+def _fits(x: Claim, y: Claim) -> bool:
+    """Whether two claims say the same thing (same place, kind and sides, dates that fit)."""
+    if x.place_id != y.place_id or _group(x.kind) != _group(y.kind) or not _overlap(x, y):
+        return False
+    if x.controller and y.controller and x.controller != y.controller:
+        return False
+    if x.previous and y.previous and x.previous != y.previous:
+        return False
+    crossed = (x.controller and x.controller == y.previous) or (
+        y.controller and y.controller == x.previous
+    )
+    return not crossed
+
+
+def _rank(c: Claim):
+    """Claims with a stated, narrow date first."""
+    if c.span is None:
+        return (2, 0)
+    return (0 if c.span.stated else 1, (c.span.end - c.span.start).days)
+
+
+def _merged(o: Claim, c: Claim) -> Claim:
+    """One claim from two that fit: the better dated one, completed by the other."""
+    keep, other = (o, c) if _rank(o) <= _rank(c) else (c, o)
+    merged = replace(
+        keep,
+        controller=keep.controller or other.controller,
+        previous=keep.previous or other.previous,
+        notes=list(dict.fromkeys(keep.notes + other.notes)),
+    )
+    if merged.controller and merged.kind == "loss":
+        merged.kind = "capture"
+    return merged
 
 
 def merge_claims(claims: list[Claim]) -> list[Claim]:
@@ -190,48 +253,13 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
     A loss by one side and a capture by another of the same place at the same
     time become one capture; claims with no side at all are dropped.
     """
-
-    def group(kind):
-        return "change" if kind in ("capture", "loss") else kind
-
-    def overlap(x: Claim, y: Claim) -> bool:
-        if x.span is None or y.span is None or not x.span.stated or not y.span.stated:
-            return True
-        return x.span.start <= y.span.end and y.span.start <= x.span.end
-
-    def fits(x: Claim, y: Claim) -> bool:
-        if x.place_id != y.place_id or group(x.kind) != group(y.kind) or not overlap(x, y):
-            return False
-        if x.controller and y.controller and x.controller != y.controller:
-            return False
-        if x.previous and y.previous and x.previous != y.previous:
-            return False
-        crossed = (x.controller and x.controller == y.previous) or (
-            y.controller and y.controller == x.previous
-        )
-        return not crossed
-
-    def rank(c: Claim):
-        if c.span is None:
-            return (2, 0)
-        return (0 if c.span.stated else 1, (c.span.end - c.span.start).days)
-
     out: list[Claim] = []
     for c in claims:
         if c.controller is None and c.previous is None and c.kind != "contested":
             continue
         for k, o in enumerate(out):
-            if fits(o, c):
-                keep, other = (o, c) if rank(o) <= rank(c) else (c, o)
-                merged = replace(
-                    keep,
-                    controller=keep.controller or other.controller,
-                    previous=keep.previous or other.previous,
-                    notes=list(dict.fromkeys(keep.notes + other.notes)),
-                )
-                if merged.controller and merged.kind == "loss":
-                    merged.kind = "capture"
-                out[k] = merged
+            if _fits(o, c):
+                out[k] = _merged(o, c)
                 break
         else:
             out.append(c)
