@@ -76,8 +76,9 @@ def state_benchmarks(results):
 def each_new(dataset, dates):
     """A call of ``territories`` on the next of ``dates``: a new epoch every time.
 
-    ``geodata.territory`` keeps each epoch's result, so timing one date over and
-    over would time that cache, not the work of a new epoch.
+    ``geodata.territory`` reuses a country's zones while its towns are labelled
+    as before, so timing one date over and over would time that cache, not the
+    work of a new epoch.
     """
     remaining = iter(dates)
     return lambda: territories(dataset, next(remaining))

@@ -9,7 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from geodata import Dataset
-from geodata.upload import builtin_csv, read_upload, template_csv
+from geodata.upload import (
+    NameToConfirm,
+    UploadResult,
+    builtin_csv,
+    read_upload,
+    template_csv,
+)
 
 from .safe import md
 
@@ -53,6 +59,17 @@ def _apply(result) -> None:
 
 def upload_panel(builtin: Dataset) -> None:
     """The upload form, its messages and the name confirmations."""
+    _form(builtin)
+    result = st.session_state.get("upload_result")
+    if result is not None:
+        _messages(result)
+        if result.to_confirm:
+            _confirm_names(builtin, result)
+    _downloads()
+
+
+def _form(builtin: Dataset) -> None:
+    """The two file pickers, the options and the button that reads the files."""
     ss = st.session_state
     events_file = st.file_uploader(
         "Events (CSV, GeoJSON or GeoPackage)",
@@ -84,27 +101,30 @@ def upload_panel(builtin: Dataset) -> None:
         _apply(_read(builtin))
         st.rerun()  # the whole page switches to the new data (or shows why not)
 
-    result = ss.get("upload_result")
-    if result is not None:
-        if result.errors:
-            st.error(
-                f"{len(result.errors)} problem(s): the map keeps showing the data it had. "
-                "Fix the file and load it again."
-            )
-        else:
-            st.success(md(result.summary))
-        if result.problems:
-            # One line per problem, file, row and column first; md() keeps the
-            # user's text literal (never a link, an image or HTML).
-            lines = [f"- {md(p)}" for p in result.problems[:_SHOWN_PROBLEMS]]
-            more = len(result.problems) - _SHOWN_PROBLEMS
-            if more > 0:
-                lines.append(f"- … and {more} more")
-            with st.container(height=260 if len(lines) > 6 else "content", key="upload_problems"):
-                st.markdown("\n".join(lines))
-        if result.to_confirm:
-            _confirm_names(builtin, result)
 
+def _messages(result: UploadResult) -> None:
+    """The summary of the last upload, and every problem found in it."""
+    if result.errors:
+        st.error(
+            f"{len(result.errors)} problem(s): the map keeps showing the data it had. "
+            "Fix the file and load it again."
+        )
+    else:
+        st.success(md(result.summary))
+    if result.problems:
+        # One line per problem, file, row and column first; md() keeps the
+        # user's text literal (never a link, an image or HTML).
+        lines = [f"- {md(p)}" for p in result.problems[:_SHOWN_PROBLEMS]]
+        more = len(result.problems) - _SHOWN_PROBLEMS
+        if more > 0:
+            lines.append(f"- … and {more} more")
+        with st.container(height=260 if len(lines) > 6 else "content", key="upload_problems"):
+            st.markdown("\n".join(lines))
+
+
+def _downloads() -> None:
+    """The template and built-in CSVs, and the way back to the built-in data."""
+    ss = st.session_state
     col1, col2 = st.columns(2)
     col1.download_button(
         "Template CSV",
@@ -129,24 +149,31 @@ def upload_panel(builtin: Dataset) -> None:
         st.rerun()
 
 
-def _confirm_names(builtin: Dataset, result) -> None:
+def _options(entry: NameToConfirm) -> tuple[list[str], dict[str, str]]:
+    """The choices offered for one name: its suggestions, then leaving its rows out."""
+    options = [a["id"] for a in entry.alternatives]
+    names = {a["id"]: f"{a['name']} ({a['score']:.0f})" for a in entry.alternatives}
+    if entry.suggested_id and entry.suggested_id not in options:
+        options.insert(0, entry.suggested_id)
+        names[entry.suggested_id] = entry.suggested_name or entry.suggested_id
+    options.append(_LEAVE_OUT)
+    names[_LEAVE_OUT] = "leave these rows out"
+    return options, names
+
+
+def _confirm_names(builtin: Dataset, result: UploadResult) -> None:
+    """One choice per place name to confirm, and the button that applies them."""
     ss = st.session_state
     st.markdown("**Place names to confirm**")
     answers = {}
     for i, entry in enumerate(result.to_confirm):
-        options = [a["id"] for a in entry.get("alternatives", [])]
-        names = {a["id"]: f"{a['name']} ({a['score']:.0f})" for a in entry.get("alternatives", [])}
-        if entry.get("suggested_id") and entry["suggested_id"] not in options:
-            options.insert(0, entry["suggested_id"])
-            names[entry["suggested_id"]] = entry.get("suggested_name") or entry["suggested_id"]
-        options.append(_LEAVE_OUT)
-        names[_LEAVE_OUT] = "leave these rows out"
-        answers[entry["name"]] = st.selectbox(
-            md(f"“{entry['name']}” — {entry['message']}"),
+        options, names = _options(entry)
+        answers[entry.name] = st.selectbox(
+            md(f"“{entry.name}” — {entry.message}"),
             options,
             # Options are shown as plain text, not Markdown: md() would show "&#40;".
             format_func=lambda v, names=names: names.get(v, v),
-            key=f"confirm_{i}_{entry['name']}",
+            key=f"confirm_{i}_{entry.name}",
         )
     if st.button("Apply these answers", key="upload_confirm"):
         confirmed = dict(ss.get("upload_confirmed") or {})

@@ -3,11 +3,12 @@
 Pure Python and (Geo)pandas; never imports Streamlit.
 """
 
-from .dataset import DataError, Dataset
+from .dataset import Dataset
 from .events import TIMELINE_END, TIMELINE_START
 from .factions import FACTION_CODES, FACTIONS, Faction, faction_color, normalize_faction
 from .gazetteer import Gazetteer, GeocodeError, GeocodeResult, normalize_name
 from .io import load_builtin, load_dataset
+from .problems import DataError
 from .timeline import control_at, epoch_of, epochs, events_between, place_history
 
 __all__ = [

@@ -20,6 +20,8 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from .problems import DataError, Problem
+
 __all__ = [
     "EQUAL_AREA_CRS",
     "THEATRE_CODES",
@@ -76,10 +78,7 @@ def load_borders() -> gpd.GeoDataFrame:
 
 
 def damaged_builtin(name: str, exc: BaseException):
-    """A :class:`~geodata.dataset.DataError` for a built-in file that cannot be read."""
-    from .dataset import DataError
-    from .validate import Problem
-
+    """A :class:`~geodata.problems.DataError` for a built-in file that cannot be read."""
     reason = str(exc).split("\n")[0][:200] or type(exc).__name__
     return DataError(
         [
@@ -90,6 +89,7 @@ def damaged_builtin(name: str, exc: BaseException):
                 f"the file shipped with Frontline Atlas is damaged or missing ({reason}); "
                 "reinstall the package (pip install --force-reinstall frontline-atlas, or "
                 "git checkout geodata/data in a clone)",
+                code="builtin.damaged",
             )
         ]
     )

@@ -11,29 +11,13 @@ import functools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .events import EVENT_COLUMNS, sort_events
 from .gazetteer import Gazetteer
+from .problems import DataError  # re-exported: DataError used to live here
 
 __all__ = ["Dataset", "DataError"]
-
-
-class DataError(ValueError):
-    """Data that cannot be used; ``problems`` lists every reason.
-
-    Attributes
-    ----------
-    problems : list of geodata.validate.Problem
-    """
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        head = "\n".join(f"  - {p}" for p in self.problems[:20])
-        more = len(self.problems) - 20
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{head}{tail}")
 
 
 @dataclass(eq=False)
@@ -72,11 +56,6 @@ class Dataset:
         # Points are (x, y) = (lon, lat).
         places = self.places.assign(lat=self.places.geometry.y, lon=self.places.geometry.x)
         return Gazetteer(pd.DataFrame(places.drop(columns="geometry")))
-
-    @property
-    def place_index(self) -> pd.Index:
-        """Place ids in table order."""
-        return pd.Index(self.places["id"])
 
     def place(self, place_id: str) -> pd.Series:
         """Return one place's row, by id.
@@ -120,7 +99,3 @@ class Dataset:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
-
-    def coordinates(self) -> np.ndarray:
-        """``(n, 2)`` array of (lon, lat) in place order."""
-        return np.column_stack([self.places.geometry.x, self.places.geometry.y])

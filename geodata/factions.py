@@ -39,15 +39,12 @@ class Faction:
         One sentence on who is included.
     color : str
         Fill colour as ``#rrggbb``.
-    text_color : str
-        A colour readable on top of ``color`` (for labels and legend swatches).
     """
 
     code: str
     name: str
     description: str
     color: str
-    text_color: str = "#000000"
 
 
 FACTIONS: dict[str, Faction] = {
@@ -59,56 +56,48 @@ FACTIONS: dict[str, Faction] = {
             "Syrian Arab Army, National Defence Forces and allied militias, with Russian "
             "and Iranian support.",
             "#d43300",
-            "#ffffff",
         ),
         Faction(
             "ISIS",
             "Islamic State (ISIS)",
             "The Islamic State of Iraq and the Levant and its predecessor ISI.",
             "#1a1a1a",
-            "#ffffff",
         ),
         Faction(
             "REBELS",
             "Syrian opposition",
             "Free Syrian Army groups and other Syrian rebel factions outside al-Nusra/HTS.",
             "#66bd70",
-            "#000000",
         ),
         Faction(
             "NUSRA",
             "al-Nusra Front / HTS",
             "Jabhat al-Nusra, later Jabhat Fatah al-Sham and Hayat Tahrir al-Sham.",
             "#d6d3d3",
-            "#000000",
         ),
         Faction(
             "SDF",
             "SDF / YPG",
             "Syrian Democratic Forces and the Kurdish People's Protection Units (YPG/YPJ).",
             "#e8d81b",
-            "#000000",
         ),
         Faction(
             "IQGOV",
             "Iraqi government",
             "Iraqi Security Forces, Counter-Terrorism Service and Popular Mobilization Forces.",
             "#d592a6",
-            "#000000",
         ),
         Faction(
             "KRG",
             "Kurdish Peshmerga",
             "Forces of the Kurdistan Regional Government of Iraq.",
             "#e8731a",
-            "#000000",
         ),
         Faction(
             "TURKEY",
             "Turkey and allies",
             "Turkish Armed Forces and Turkish-backed Syrian rebels (Euphrates Shield, SNA).",
             "#0074a9",
-            "#ffffff",
         ),
     )
 }

@@ -227,8 +227,14 @@ class Gazetteer:
 
     Examples
     --------
+    A dataset's places have point geometry, not ``lat``/``lon`` columns: the
+    dataset builds its gazetteer (:attr:`geodata.dataset.Dataset.gazetteer`)
+    from them like this.
+
     >>> from geodata import load_builtin
-    >>> Gazetteer(load_builtin().places).geocode("Dayr az Zawr").id
+    >>> places = load_builtin().places
+    >>> table = places.assign(lat=places.geometry.y, lon=places.geometry.x)  # (x, y) = (lon, lat)
+    >>> Gazetteer(table.drop(columns="geometry")).geocode("Dayr az Zawr").id
     'deir-ez-zor'
     """
 
@@ -289,11 +295,6 @@ class Gazetteer:
     def record(self, place_id: str) -> dict:
         """``id``, ``name``, ``lat``, ``lon``, ``country`` and ``source`` of a known place."""
         return dict(self._records[place_id])
-
-    @property
-    def ids(self) -> list[str]:
-        """Ids of every place the gazetteer knows (curated first)."""
-        return list(self._records)
 
     def suggest(self, name: str, *, limit: int = 3) -> list[tuple[str, str, float]]:
         """Return up to ``limit`` ``(id, name, score)`` candidates, best first."""

@@ -18,17 +18,20 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .dataset import DataError, Dataset
+from .dataset import Dataset
 from .events import EVENT_COLUMNS, PLACE_COLUMNS
 from .factions import normalize_faction
+from .problems import DataError, Problem, errors_only
 from .safety import MAX_COLUMNS, parse_degrees
-from .validate import Problem, errors_only, validate_events, validate_places
+from .validate import validate_events, validate_places
 
 __all__ = [
     "DATA_DIR",
     "MAX_FILE_BYTES",
     "read_limited",
     "read_table",
+    "too_many_columns",
+    "with_columns",
     "places_frame",
     "events_frame",
     "load_dataset",
@@ -56,20 +59,26 @@ def _wide_rows(text: str, delimiter: str, file: str) -> list[Problem]:
     try:
         rows = csv.reader(_io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
         width = len(next(rows, []))
+        fix = "quote cells that contain a separator, or remove the extra cells"
         return [
-            Problem(file, number, None, f"{len(row)} cells, but the header has {width}: "
-                    "quote cells that contain a separator, or remove the extra cells")
+            Problem(
+                file,
+                number,
+                None,
+                f"{len(row)} cells, but the header has {width}: {fix}",
+                code="csv.wide_row",
+            )
             for number, row in enumerate(rows, start=2)
             if len(row) > width
-        ]  # fmt: skip
+        ]
     except csv.Error:
         return []
 
 
 def _size_problem(file: str, size: int) -> Problem:
     # MB as file managers show them (2**20 bytes), so the limit reads "20 MB".
-    return Problem(file, None, None, f"file is {size / 2**20:.1f} MB; "
-                   f"the limit is {MAX_FILE_BYTES / 2**20:.0f} MB")  # fmt: skip
+    limit = f"the limit is {MAX_FILE_BYTES / 2**20:.0f} MB"
+    return Problem(file, None, None, f"file is {size / 2**20:.1f} MB; {limit}", code="file.too_big")
 
 
 def too_many_columns(file: str, count: int) -> Problem:
@@ -80,6 +89,7 @@ def too_many_columns(file: str, count: int) -> Problem:
         None,
         f"the file has {count:,} columns; the limit is {MAX_COLUMNS:,} (the events format "
         "has 12): remove the columns you do not need",
+        code="file.too_many_columns",
     )
 
 
@@ -99,16 +109,15 @@ def read_limited(path, *, file: str | None = None) -> bytes:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise DataError([Problem(file, None, None, "not a regular file: expected a data "
-                                     "file (CSV, GeoJSON or GeoPackage)")])  # fmt: skip
+            message = "not a regular file: expected a data file (CSV, GeoJSON or GeoPackage)"
+            raise DataError([Problem(file, None, None, message, code="file.not_regular")])
         if info.st_size > MAX_FILE_BYTES:
             raise DataError([_size_problem(file, info.st_size)])
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise DataError(
-            [Problem(file, None, None, f"cannot read file: {exc.strerror or exc}")]
-        ) from None
+        message = f"cannot read file: {exc.strerror or exc}"
+        raise DataError([Problem(file, None, None, message, code="file.unreadable")]) from None
     if len(raw) > MAX_FILE_BYTES:  # grew since stat
         raise DataError([_size_problem(file, len(raw))])
     return raw
@@ -147,32 +156,45 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
         raw = source.read()
         raw = raw.encode() if isinstance(raw, str) else raw
     file = file or "data.csv"
+    return _parse(_decode(raw, file), file)
+
+
+def _decode(raw: bytes, file: str) -> str:
+    """The bytes of a CSV as text: size limit, binary and UTF-16 refused, UTF-8 (BOM or not).
+
+    Raises
+    ------
+    DataError
+        When the bytes are too many, binary, UTF-16 or not UTF-8.
+    """
     if len(raw) > MAX_FILE_BYTES:
         raise DataError([_size_problem(file, len(raw))])
     if b"\x00" in raw[:4096]:
         if _looks_utf16(raw[:4096]):
             message = "this is a binary file to a CSV reader: UTF-16 text, not UTF-8"
             fix = "saving it as 'CSV UTF-8'"
-            raise DataError([Problem(file, None, None, message, fix)])
-        raise DataError([Problem(file, None, None, "this is a binary file, not a CSV text file")])
+            raise DataError([Problem(file, None, None, message, fix, code="file.utf16")])
+        message = "this is a binary file, not a CSV text file"
+        raise DataError([Problem(file, None, None, message, code="file.binary")])
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            [
-                Problem(
-                    file,
-                    line,
-                    None,
-                    "the file is not UTF-8 text (byte "
-                    f"{raw[exc.start]:#04x} at position {exc.start})",
-                    "saving it as 'CSV UTF-8' from your spreadsheet",
-                )
-            ]  # fmt: skip
-        ) from None
+        message = f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} at position {exc.start})"
+        fix = "saving it as 'CSV UTF-8' from your spreadsheet"
+        raise DataError([Problem(file, line, None, message, fix, code="file.not_utf8")]) from None
+
+
+def _parse(text: str, file: str) -> pd.DataFrame:
+    """A CSV's text as a table of text cells; the separator is the header's commonest.
+
+    Raises
+    ------
+    DataError
+        When the text is blank, too wide or not a CSV table.
+    """
     if not text.strip():
-        raise DataError([Problem(file, None, None, "the file is empty")])
+        raise DataError([Problem(file, None, None, "the file is empty", code="file.empty")])
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     # The header's width before pandas parses the file: 60,000 columns took minutes.
@@ -196,10 +218,25 @@ def read_table(source, *, file: str | None = None) -> pd.DataFrame:
                 index_col=False,
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning, csv.Error) as exc:
-        raise DataError(_wide_rows(text, delimiter, file) or [
-            Problem(file, None, None, f"not a valid CSV table: {exc}")]) from None  # fmt: skip
+        invalid = Problem(file, None, None, f"not a valid CSV table: {exc}", code="csv.invalid")
+        raise DataError(_wide_rows(text, delimiter, file) or [invalid]) from None
     table.columns = [str(c).strip().lower() for c in table.columns]
     return table
+
+
+def with_columns(table: pd.DataFrame, columns) -> pd.DataFrame:
+    """Return ``table`` with exactly ``columns``, in that order; missing ones are empty text.
+
+    Examples
+    --------
+    >>> list(with_columns(pd.DataFrame({"b": ["x"], "z": ["y"]}), ["a", "b"]).iloc[0])
+    ['', 'x']
+    """
+    table = table.copy()
+    for column in columns:
+        if column not in table.columns:
+            table[column] = ""
+    return table[list(columns)]
 
 
 def places_frame(table: pd.DataFrame, *, file: str = "places.csv") -> gpd.GeoDataFrame:
@@ -213,11 +250,7 @@ def places_frame(table: pd.DataFrame, *, file: str = "places.csv") -> gpd.GeoDat
         When a coordinate is not a plain ASCII number (which validation
         reports first), naming the row and column.
     """
-    table = table.copy()
-    for column in PLACE_COLUMNS:
-        if column not in table.columns:
-            table[column] = ""
-    table = table[list(PLACE_COLUMNS)]
+    table = with_columns(table, PLACE_COLUMNS)
     for column in ("id", "name", "name_ar", "aliases", "country", "governorate"):
         table[column] = table[column].astype(str).str.strip()
     coords, problems = {}, []
@@ -227,7 +260,7 @@ def places_frame(table: pd.DataFrame, *, file: str = "places.csv") -> gpd.GeoDat
             try:
                 values.append(parse_degrees(text))  # pd.to_numeric would raise on "٣٥"
             except ValueError as exc:
-                problems.append(Problem(file, i + 2, column, str(exc)))
+                problems.append(Problem(file, i + 2, column, str(exc), code="coordinate.invalid"))
                 values.append(float("nan"))
         coords[column] = pd.Series(values, index=table.index, dtype=float)
     if problems:
@@ -240,11 +273,7 @@ def places_frame(table: pd.DataFrame, *, file: str = "places.csv") -> gpd.GeoDat
 
 def events_frame(table: pd.DataFrame) -> pd.DataFrame:
     """Shape a validated event table: typed dates, faction codes, defaults."""
-    table = table.copy()
-    for column in EVENT_COLUMNS:
-        if column not in table.columns:
-            table[column] = ""
-    table = table[list(EVENT_COLUMNS)].astype(str).apply(lambda s: s.str.strip())
+    table = with_columns(table, EVENT_COLUMNS).astype(str).apply(lambda s: s.str.strip())
     table["kind"] = table["kind"].str.lower()
     for column in ("from_faction", "to_faction"):
         table[column] = [normalize_faction(v) if v else "" for v in table[column]]
@@ -278,10 +307,8 @@ def load_dataset(
     DataError
         Listing every error found in either table (warnings do not raise).
     """
-    places_file = places_file or (Path(places).name if isinstance(places, str | Path)
-                                  else "places.csv")  # fmt: skip
-    events_file = events_file or (Path(events).name if isinstance(events, str | Path)
-                                  else "events.csv")  # fmt: skip
+    places_file = places_file or _file_name(places, "places.csv")
+    events_file = events_file or _file_name(events, "events.csv")
     place_table = (
         places if isinstance(places, pd.DataFrame) else read_table(places, file=places_file)
     )
@@ -299,6 +326,10 @@ def load_dataset(
         events_frame(event_table),
         name=name or events_file,
     )
+
+
+def _file_name(source, default: str) -> str:
+    return Path(source).name if isinstance(source, str | Path) else default
 
 
 @functools.cache

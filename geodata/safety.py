@@ -11,7 +11,10 @@ import re
 
 import pandas as pd
 
+from .problems import Problem
+
 __all__ = [
+    "neutralise_csv_cell",
     "MAX_COLUMNS",
     "MAX_CONTROL_PROBLEMS",
     "CONTROL_CHARACTERS",
@@ -75,10 +78,8 @@ def control_problems(table: pd.DataFrame, *, file: str, first_row: int = 2) -> l
 
     Returns
     -------
-    list of geodata.validate.Problem
+    list of geodata.problems.Problem
     """
-    from .validate import Problem
-
     problems: list = []
     hidden = 0
 
@@ -96,6 +97,7 @@ def control_problems(table: pd.DataFrame, *, file: str, first_row: int = 2) -> l
                 column,
                 f"control character {_describe(char)} at character {position}: remove it "
                 "(only tabs and line breaks may be in a cell)",
+                code="cell.control_character",
             )
         )
 
@@ -113,6 +115,29 @@ def control_problems(table: pd.DataFrame, *, file: str, first_row: int = 2) -> l
             add(int(position) + first_row, shown, text.iloc[position])
     if hidden:
         problems.append(
-            Problem(file, None, None, f"… and {hidden:,} more cells with control characters")
+            Problem(
+                file,
+                None,
+                None,
+                f"… and {hidden:,} more cells with control characters",
+                code="cell.control_more",
+            )
         )
     return problems
+
+
+#: What a spreadsheet runs as a formula when a text cell starts with it.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_csv_cell(value: str) -> str:
+    """Prefix a text cell a spreadsheet would run as a formula with ``'``.
+
+    Examples
+    --------
+    >>> neutralise_csv_cell('=HYPERLINK("http://x")')
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_csv_cell("Raqqa")
+    'Raqqa'
+    """
+    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value

@@ -56,8 +56,6 @@ class Scene:
         From :func:`geodata.territory.front_lines`.
     borders : geopandas.GeoDataFrame
         Country outlines (Natural Earth).
-    recent_events : pandas.DataFrame
-        Events in the ``recent_days`` before the date (inclusive).
     legend : list of LegendEntry
     extent : tuple
         ``(west, south, east, north)``.
@@ -68,7 +66,6 @@ class Scene:
     territories: gpd.GeoDataFrame
     front_lines: gpd.GeoDataFrame
     borders: gpd.GeoDataFrame
-    recent_events: pd.DataFrame
     legend: list[LegendEntry] = field(default_factory=list)
     # The theatre view (geodata.extent), as build_scene's default: one box,
     # not a hand-written copy of it.
@@ -152,7 +149,6 @@ def build_scene(
         territories=terr.reset_index(drop=True),
         front_lines=fronts.reset_index(drop=True),
         borders=load_borders(),
-        recent_events=recent,
         legend=legend,
         extent=resolve_extent(extent),
     )

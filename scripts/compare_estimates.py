@@ -37,10 +37,9 @@ from geodata.territory import (  # noqa: E402
     DEFAULT_MAX_REACH_KM,
     DEFAULT_MIN_REACH_KM,
     DEFAULT_REACH_FACTOR,
-    _cells,
-    _labels,
-    _params,
 )
+from geodata.territory.cells import fixed_cells, reach_params  # noqa: E402
+from geodata.territory.epoch import state_labels  # noqa: E402
 from geodata.timeline import control_table  # noqa: E402
 
 GRID = {
@@ -81,17 +80,17 @@ def survey_shares(estimates: pd.DataFrame) -> pd.DataFrame:
 
 def isis_core(dataset, dates, params) -> np.ndarray:
     """ISIS's core area (km²) at each date, for one parameter set."""
-    c = _cells(dataset, _params(*params), None)
+    c = fixed_cells(dataset, reach_params(*params), None)
     out = []
     for date in dates:
-        faction, _s, _o = _labels(control_table(dataset, date))
+        faction, _s, _o = state_labels(control_table(dataset, date))
         out.append(float(c.core_km2[faction == "ISIS"].sum()))
     return np.array(out)
 
 
 def shares(dataset, dates, faction_codes) -> np.ndarray:
     """Each faction's share (%) of Syria's land at each date (core + nominal)."""
-    c = _cells(dataset, _params(DEFAULT_MAX_REACH_KM), None)
+    c = fixed_cells(dataset, reach_params(DEFAULT_MAX_REACH_KM), None)
     codes = [code for code, _p in c.regions]
     sy = codes.index("SY")
     in_sy = c.region == sy
@@ -99,7 +98,7 @@ def shares(dataset, dates, faction_codes) -> np.ndarray:
     whole = c.core_km2 + c.nominal_km2
     out = []
     for date, code in zip(dates, faction_codes, strict=True):
-        faction, _s, _o = _labels(control_table(dataset, date))
+        faction, _s, _o = state_labels(control_table(dataset, date))
         out.append(100 * float(whole[in_sy & (faction == code)].sum()) / total)
     return np.array(out)
 

@@ -253,3 +253,34 @@ def test_a_bad_date_in_the_link_is_reported_once_not_again_with_new_data():
     at.run()
     assert not at.exception
     assert not any("abc" in w.value for w in at.warning)
+
+
+def test_upload_panel_confirms_names_and_loads_the_answers():
+    """The confirmations: one choice per name (suggestion first, 'leave out' last), then the map."""
+    from geodata.upload import read_upload
+
+    raw = (Path(__file__).parent / "corpus" / "unknown_towns.csv").read_bytes()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["upload_files"] = (("unknown_towns.csv", raw), None)
+    at.session_state["upload_result"] = read_upload(raw, filename="unknown_towns.csv")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    boxes = {box.key: box for box in at.selectbox if box.key.startswith("confirm_")}
+    assert set(boxes) == {"confirm_0_Fallujha", "confirm_1_Tirkit", "confirm_2_Batabo"}
+    fallujha = boxes["confirm_0_Fallujha"]
+    assert fallujha.value == "fallujah" and fallujha.options[-1] == "leave these rows out"
+    boxes["confirm_1_Tirkit"].set_value("tikrit")
+    boxes["confirm_2_Batabo"].set_value("__leave_out__")
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    result = at.session_state["upload_result"]
+    assert result.to_confirm == [] and result.errors == []
+    assert at.session_state["upload_confirmed"] == {
+        "Fallujha": "fallujah",
+        "Tirkit": "tikrit",
+        "Batabo": None,
+    }
+    data = at.session_state["dataset"]  # the panel's default mode: on top of the built-in data
+    assert data is result.dataset and data.name == "built-in + unknown_towns.csv"
+    assert result.summary.startswith("4 events of yours added to the built-in data")
+    assert "1 row left out as you asked" in result.summary

@@ -15,15 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata import Dataset, control_at, epochs
-from geodata.borders import theatre_polygon
+from geodata.borders import EQUAL_AREA_CRS, theatre_polygon
 from geodata.cli import main
 from geodata.factions import FACTION_CODES
 from geodata.io import events_frame, places_frame
-from geodata.territory import METRIC_CRS, area_series, front_lines, territories
+from geodata.territory import area_series, front_lines, territories
 
 GOLDEN = Path(__file__).parent / "data" / "territory_2016-03-27.geojson"
 TOL_M = 5.0  # metres: coordinates are rounded/reprojected on the way out
-THEATRE_M = gpd.GeoSeries([theatre_polygon()], crs=4326).to_crs(METRIC_CRS).iloc[0]
+THEATRE_M = gpd.GeoSeries([theatre_polygon()], crs=4326).to_crs(EQUAL_AREA_CRS).iloc[0]
 THEATRE_INNER = THEATRE_M.buffer(-2000)  # towns on a border or the coast may lie outside
 
 
@@ -33,7 +33,7 @@ def check_invariants(ds, date, **kw):
     fronts = front_lines(ds, state, **kw)
     assert terr.crs.to_epsg() == 4326 and fronts.crs.to_epsg() == 4326
     assert set(terr["tier"]) <= {"core", "nominal"}
-    t = terr.to_crs(METRIC_CRS)
+    t = terr.to_crs(EQUAL_AREA_CRS)
     theatre_area = THEATRE_M.area
     # valid, non-empty polygons
     assert t.geometry.is_valid.all(), date
@@ -50,7 +50,7 @@ def check_invariants(ds, date, **kw):
             assert overlap < 1e5, (date, country, overlap)
     assert abs(t.area.sum() - theatre_area) < 0.001 * theatre_area, date
     # every held town inside its own faction's core
-    pts = state.to_crs(METRIC_CRS)
+    pts = state.to_crs(EQUAL_AREA_CRS)
     held = pts[(pts["status"] == "held") & pts.geometry.within(THEATRE_INNER)]
     core = t[(t["status"] == "held") & (t["tier"] == "core")]
     tree = shapely.STRtree(core.geometry.to_numpy())
@@ -59,7 +59,7 @@ def check_invariants(ds, date, **kw):
     for n, row in enumerate(held.itertuples()):
         assert (n, row.controller) in inside, (date, row.id)
     # front lines only between different factions, on their shared boundary
-    f = fronts.to_crs(METRIC_CRS)
+    f = fronts.to_crs(EQUAL_AREA_CRS)
     by_faction = t.dissolve("faction").geometry.boundary
     for row in f.itertuples():
         assert row.faction_a != row.faction_b
@@ -77,8 +77,8 @@ def test_invariants_on_every_epoch(builtin):
 
 
 def test_borders_and_coast_are_not_front_lines(builtin):
-    fronts = front_lines(builtin, "2016-03-27").to_crs(METRIC_CRS)
-    border = gpd.GeoSeries([theatre_polygon()], crs=4326).to_crs(METRIC_CRS).iloc[0].boundary
+    fronts = front_lines(builtin, "2016-03-27").to_crs(EQUAL_AREA_CRS)
+    border = gpd.GeoSeries([theatre_polygon()], crs=4326).to_crs(EQUAL_AREA_CRS).iloc[0].boundary
     near_border = fronts.geometry.intersection(border.buffer(100)).length.sum()
     assert near_border < 0.02 * fronts.length.sum()
 
@@ -249,10 +249,10 @@ def test_invariants_on_generated_data(case):
 def test_invariants_when_a_country_has_too_many_towns_to_smooth(monkeypatch):
     """Above _SMOOTH_MAX_TOWNS towns a country is drawn from its cells as they are,
     fronts on the cells' shared edges: the same invariants hold."""
-    import geodata.territory as territory
+    import geodata.territory.epoch as epoch
     from geodata.io import DATA_DIR, load_dataset
 
-    monkeypatch.setattr(territory, "_SMOOTH_MAX_TOWNS", 5)
+    monkeypatch.setattr(epoch, "_SMOOTH_MAX_TOWNS", 5)
     fresh = load_dataset(DATA_DIR / "places.csv", DATA_DIR / "events.csv", name="dense")
     for date in ("2014-08-15", "2016-03-27", "2017-10-20"):
         terr, fronts = check_invariants(fresh, date)

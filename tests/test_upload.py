@@ -2,7 +2,8 @@
 
 ``tests/corpus/expected.json`` maps each corpus file to ``"ok"`` or to what the user
 must see: message substrings (matched against the problem as shown, "file, row N,
-column 'c': message"), with the row and column where one applies. Files too big or
+column 'c': message"), with the row and column where one applies, and the problem's
+stable code (:data:`geodata.problems.CODES`). Files too big or
 binary to commit are made by the ``generated`` fixture.
 """
 
@@ -166,6 +167,7 @@ def test_corpus(name, generated):
             and p.severity == item.get("severity", "error")
             and p.row == item.get("row", p.row)
             and p.column == item.get("column", p.column)
+            and p.code == item.get("code", p.code)
         ]
         assert hits, f"{name}: expected {item}; the user sees:\n{_shown(result)}"
     wanted_errors = [i for i in spec["expect"] if i.get("severity", "error") == "error"]
@@ -232,23 +234,23 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     first = read_upload(raw, filename="unknown_towns.csv")
     # Mosul needs nobody: it is mapped at once, the other rows wait.
     assert set(first.dataset.events["place_id"]) == {"mosul"}
-    entries = {e["name"]: e for e in first.to_confirm}
+    entries = {e.name: e for e in first.to_confirm}
     assert set(entries) == {"Fallujha", "Tirkit", "Batabo"}
-    assert entries["Fallujha"]["reason"] == "fuzzy"
-    assert entries["Fallujha"]["suggested_id"] == "fallujah"
-    assert entries["Fallujha"]["rows"] == [2, 3]
-    assert entries["Tirkit"]["reason"] == "unknown"
-    assert entries["Tirkit"]["suggested_id"] is None
-    assert entries["Tirkit"]["alternatives"][0]["id"] == "tikrit"
-    assert len(entries["Tirkit"]["alternatives"]) <= 3
-    assert entries["Batabo"]["reason"] == "geonames"
-    assert entries["Batabo"]["suggested_id"] == "geonames-171694"
+    assert entries["Fallujha"].reason == "fuzzy"
+    assert entries["Fallujha"].suggested_id == "fallujah"
+    assert entries["Fallujha"].rows == [2, 3]
+    assert entries["Tirkit"].reason == "unknown"
+    assert entries["Tirkit"].suggested_id is None
+    assert entries["Tirkit"].alternatives[0]["id"] == "tikrit"
+    assert len(entries["Tirkit"].alternatives) <= 3
+    assert entries["Batabo"].reason == "geonames"
+    assert entries["Batabo"].suggested_id == "geonames-171694"
     pending = first.pending_rows
     assert list(pending["row"]) == [2, 3, 4, 5]
     assert list(pending["place"]) == ["Fallujha", "Fallujha", "Tirkit", "Batabo"]
     assert "3 names to confirm (4 rows waiting)" in first.summary
 
-    confirmed = {n: e["suggested_id"] or e["alternatives"][0]["id"] for n, e in entries.items()}
+    confirmed = {n: e.suggested_id or e.alternatives[0]["id"] for n, e in entries.items()}
     second = read_upload(raw, filename="unknown_towns.csv", confirmed=confirmed)
     assert second.problems == [] and second.to_confirm == [] and second.pending_rows.empty
     assert second.summary == "5 events for 4 places loaded; 0 names to confirm; 0 errors"
@@ -280,7 +282,7 @@ def test_confirming_none_leaves_rows_out_and_a_bad_id_is_reported():
     )
     assert "2 rows left out as you asked" in result.summary
     [entry] = result.to_confirm
-    assert entry["name"] == "Batabo" and entry["reason"] == "invalid"
+    assert entry.name == "Batabo" and entry.reason == "invalid"
     assert any("'Batabo' was confirmed as 'nope'" in str(p) for p in result.errors)
     assert set(result.dataset.events["place_id"]) == {"mosul", "tikrit"}
     assert list(result.pending_rows["place"]) == ["Batabo"]
@@ -436,7 +438,7 @@ def test_pending_rows_do_not_block_the_rest(builtin):
 
 
 def test_row_limit(monkeypatch):
-    monkeypatch.setattr(upload, "MAX_ROWS", 3)
+    monkeypatch.setattr(upload.cells, "MAX_ROWS", 3)  # the one module that compares it
     rows = [f"palmyra,milestone,2015-0{m}-02,SYGOV,ISIS,https://x.org" for m in range(1, 5)]
     initial = "palmyra,initial,2012-01-01,,SYGOV,https://x.org"
     ok = read_upload("\n".join([HEADER, initial, *rows[:2]]).encode(), filename="a.csv")
@@ -458,7 +460,7 @@ def test_cell_limit():
 
 
 def test_place_name_limit(monkeypatch):
-    monkeypatch.setattr(upload, "MAX_PLACE_NAMES", 2)
+    monkeypatch.setattr(upload.names, "MAX_PLACE_NAMES", 2)
     text = "town,kind,date,to_faction,source_url\n" + "".join(
         f"Town {i},initial,2012-01-01,SYGOV,https://x.org\n" for i in range(3)
     )
@@ -491,7 +493,61 @@ def test_template_has_a_header_and_two_rows():
 
 
 def test_no_code_from_data():
-    for module in ("upload.py", "io.py"):
-        source = (Path(upload.__file__).parent / module).read_text()
+    package = Path(upload.__file__).parent
+    for path in [*package.glob("*.py"), package.parent / "io.py"]:
+        source = path.read_text()
+        module = path.name
         for word in ("import pickle", "pickle.load", "read_pickle", "eval(", "exec(", "__import__"):
             assert word not in source, (module, word)
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def test_resolve_sets_aside_what_needs_the_uploader(builtin):
+    """names.resolve on a tidy sheet: ids, names waiting, new places, the questions."""
+    from geodata.upload.cells import Sheet
+    from geodata.upload.names import NameToConfirm, resolve
+    from geodata.upload.places import Places
+
+    table = pd.DataFrame(
+        {"place": ["Mosul", "Fallujha", "", "Fallujha"], "place_id": ["", "", "raqqa", ""]}
+    )
+    sheet = Sheet("n.csv", table, 2, [None] * 4)
+    found = resolve(sheet, Places(builtin, None, file="places.csv"), {}, "row")
+    assert found.ids == ["mosul", "", "raqqa", ""]
+    assert found.waiting == {"Fallujha": [1, 3]}
+    [entry] = found.to_confirm
+    assert isinstance(entry, NameToConfirm)
+    assert (entry.name, entry.column, entry.rows, entry.reason) == (
+        "Fallujha",
+        "place",
+        [3, 5],
+        "fuzzy",
+    )
+    assert entry.message.endswith("(rows 3, 5 wait until you confirm)")
+    problem = entry.problem()
+    assert (problem.code, problem.severity, problem.row) == ("place.fuzzy", "warning", 3)
+    assert entry.to_dict()["suggested_id"] == "fallujah"
+    again = resolve(sheet, Places(builtin, None, file="p.csv"), {"fallujha": None}, "row")
+    assert again.skipped == {1, 3} and again.to_confirm == []  # answers match in any case
+
+
+def test_layer_keeps_base_history_and_relabels_by_code(builtin):
+    """merge.layer and merge.relabel, without reading a file."""
+    from geodata.problems import Problem
+    from geodata.upload.merge import layer, relabel
+
+    row = "row-2,palmyra,milestone,2015-06-01,REBELS,SYGOV,https://example.org"
+    user = pd.DataFrame([row.split(",")], columns=["event_id", *HEADER.split(",")])
+    merged = layer(user, builtin, 2, "m.csv")
+    palmyra = builtin.events[builtin.events["place_id"] == "palmyra"]
+    assert merged.touched == {"palmyra"} and len(merged.base_rows) == len(palmyra)
+    assert len(merged.combined) == 1 + len(palmyra)
+    chain = Problem("m.csv", 2, "from_faction", "any words", code="chain.milestone_held_by")
+    other = Problem("m.csv", 2, "from_faction", "held by", code="faction.unknown")
+    base_row = Problem("m.csv", 3, "kind", "second", code="chain.second_initial")
+    out = relabel([chain, other, base_row], merged, 2, builtin, "m.csv")
+    assert out[0].message.startswith("any words (checked together with the built-in history")
+    assert out[1] == other  # chosen by code: the words 'held by' do not matter
+    assert (out[2].file, out[2].row) == ("built-in events.csv", merged.base_rows[0])

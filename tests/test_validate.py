@@ -292,3 +292,19 @@ def test_unknown_holder_only_in_initial_and_capture_rows():
     problems = validate_events(good, ["palmyra"], file="events.csv")
     assert [(p.row, p.column) for p in problems] == [(4, "to_faction")]
     assert "UNKNOWN may only start or end" in problems[0].message
+
+
+def test_row_checks_are_a_table_run_in_order():
+    """validate_events is a table of small row checks; their order is the messages' order."""
+    from geodata import validate
+
+    names = [check.__name__ for check in validate.EVENT_CHECKS]
+    assert names[:3] == ["_check_event_id", "_check_place", "_check_kind"]
+    assert names[-1] == "_check_repeat"  # needs what the checks before it parsed
+    problems = check(["m-3,mosull,captured,2017-07-10,day,,,ISIS,IQGOV,high,T,ftp://x.org,"])
+    assert [(p.column, p.code) for p in problems] == [
+        ("place_id", "place_id.unknown"),
+        ("kind", "kind.unknown"),
+        ("source_url", "source.not_http"),
+    ]
+    assert [c.__name__ for c in validate.PLACE_CHECKS][0] == "_check_place_id"

@@ -8,26 +8,12 @@ import io
 import numpy as np
 
 from geodata.dataset import Dataset
+from geodata.safety import neutralise_csv_cell
 from geodata.scene import Scene
 
 from .tables import places_table
 
 __all__ = ["to_csv", "neutralise_csv_cell"]
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_csv_cell(value: str) -> str:
-    """Prefix a text cell a spreadsheet would run as a formula with ``'``.
-
-    Examples
-    --------
-    >>> neutralise_csv_cell('=HYPERLINK("http://x")')
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise_csv_cell("Raqqa")
-    'Raqqa'
-    """
-    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
 
 
 def to_csv(scene: Scene, *, dataset: Dataset | None = None) -> bytes:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from geodata.dataset import Dataset
-from geodata.reader.claims import find_claims, merge_claims, sentences_of
+from geodata.reader.claims import find_claims, merge_claims
 from geodata.reader.dates import find_published
 from geodata.reader.extract import (
     MAX_BYTES,
@@ -36,6 +36,8 @@ from geodata.reader.extract import (
 )
 from geodata.reader.fetch import FetchResult, fetch
 from geodata.reader.places import PlaceMatcher
+from geodata.reader.sentences import sentences_of
+from geodata.reader.verdicts import check_claim, source_text
 
 __all__ = [
     "MAX_BYTES",
@@ -179,6 +181,63 @@ def _parse_published(value) -> dt.date | None:
         raise ValueError(f"published date {value!r} is not YYYY-MM-DD") from error
 
 
+def _report_places(sentences, gaz, in_data: set) -> dict[str, ReportPlace]:
+    """Every town the sentences name, once, with the spellings the report uses."""
+    places: dict[str, ReportPlace] = {}
+    for s in sentences:
+        for m in s.mentions:
+            if m.province:
+                continue
+            rec = gaz.record(m.place_id)
+            place = places.get(m.place_id)
+            if place is None:
+                place = places[m.place_id] = ReportPlace(
+                    m.place_id if m.place_id in in_data else None,
+                    rec["name"],
+                    rec["lat"],
+                    rec["lon"],
+                    [],
+                    m.place_id,
+                    rec["country"],
+                )
+            if m.text not in place.mentions:
+                place.mentions.append(m.text)
+            if m.shared_with_province and place.note is None:
+                place.note = f"“{m.text}” is also a province's name: taken as the town"
+    return places
+
+
+def _report_claim(c, dataset: Dataset, *, published, in_data: set) -> ReportClaim:
+    """A merged claim with its verdict against ``dataset`` and the notes shown with it."""
+    verdict = check_claim(c, dataset, published=published)
+    rec = dataset.gazetteer.record(c.place_id)
+    notes = [verdict.note, *c.notes]
+    if c.span is not None and not c.span.stated:
+        notes.append("the text gives no date for this: the report's date is used")
+    summary = " ".join(n[:1].upper() + n[1:].rstrip(".") + "." for n in notes if n)
+    notes.insert(1, source_text(verdict.source_title, verdict.source_url))
+    return ReportClaim(
+        place_id=c.place_id if c.place_id in in_data else None,
+        name=rec["name"],
+        lat=rec["lat"],
+        lon=rec["lon"],
+        kind=c.kind,
+        controller=c.controller,
+        previous=c.previous,
+        date=c.date,
+        text=c.text,
+        verdict=verdict.verdict,
+        event_id=verdict.event_id,
+        note=" ".join(n[:1].upper() + n[1:].rstrip(".") + "." for n in notes if n),
+        gazetteer_id=c.place_id,
+        source_title=verdict.source_title,
+        source_url=verdict.source_url,
+        date_stated=bool(c.span is not None and c.span.stated),
+        mention=c.mention,
+        summary=summary,
+    )
+
+
 def read_report(
     source: str | ReportText,
     dataset: Dataset,
@@ -204,8 +263,6 @@ def read_report(
     -------
     Report
     """
-    from geodata.reader.verdicts import check_claim, source_text
-
     report_text = source if isinstance(source, ReportText) else extract(source, url=url)
     text = report_text.text
     given = _parse_published(published)
@@ -228,59 +285,8 @@ def read_report(
     claims = merge_claims(raw)
     in_data = set(dataset.places["id"])
 
-    places: dict[str, ReportPlace] = {}
-    for s in sentences:
-        for m in s.mentions:
-            if m.province:
-                continue
-            rec = gaz.record(m.place_id)
-            place = places.get(m.place_id)
-            if place is None:
-                place = places[m.place_id] = ReportPlace(
-                    m.place_id if m.place_id in in_data else None,
-                    rec["name"],
-                    rec["lat"],
-                    rec["lon"],
-                    [],
-                    m.place_id,
-                    rec["country"],
-                )
-            if m.text not in place.mentions:
-                place.mentions.append(m.text)
-            if m.shared_with_province and place.note is None:
-                place.note = f"“{m.text}” is also a province's name: taken as the town"
-
-    out: list[ReportClaim] = []
-    for c in claims:
-        verdict = check_claim(c, dataset, published=pub)
-        rec = gaz.record(c.place_id)
-        notes = [verdict.note, *c.notes]
-        if c.span is not None and not c.span.stated:
-            notes.append("the text gives no date for this: the report's date is used")
-        summary = " ".join(n[:1].upper() + n[1:].rstrip(".") + "." for n in notes if n)
-        notes.insert(1, source_text(verdict.source_title, verdict.source_url))
-        out.append(
-            ReportClaim(
-                place_id=c.place_id if c.place_id in in_data else None,
-                name=rec["name"],
-                lat=rec["lat"],
-                lon=rec["lon"],
-                kind=c.kind,
-                controller=c.controller,
-                previous=c.previous,
-                date=c.date,
-                text=c.text,
-                verdict=verdict.verdict,
-                event_id=verdict.event_id,
-                note=" ".join(n[:1].upper() + n[1:].rstrip(".") + "." for n in notes if n),
-                gazetteer_id=c.place_id,
-                source_title=verdict.source_title,
-                source_url=verdict.source_url,
-                date_stated=bool(c.span is not None and c.span.stated),
-                mention=c.mention,
-                summary=summary,
-            )
-        )
+    places = _report_places(sentences, gaz, in_data)
+    out = [_report_claim(c, dataset, published=pub, in_data=in_data) for c in claims]
     notes = []
     if pub is None:
         notes.append("no publication date found: relative dates could not be resolved")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -236,112 +237,122 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else NUMBERS.get(text, 1)
 
 
-def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Span]]:
-    """Every date expression of a sentence as ``(start, end, span)``, in order.
+def _ago_span(m: re.Match, published: dt.date) -> Span:
+    """ "three weeks ago", "two months earlier": a span around the day it names."""
+    n, unit = _number(m["n"]), m["u"].lower()
+    date = _minus(published, n, unit)
+    if unit in ("day",):
+        return Span.day(date, m.group())
+    if unit == "week":
+        return Span(date - dt.timedelta(days=3), date + dt.timedelta(days=3), m.group())
+    if unit == "month":
+        return Span.month(date.year, date.month, m.group())
+    return Span.year(date.year, m.group())
 
-    Relative expressions need ``published``; without it they are skipped.
-    Overlapping expressions keep the most explicit one.
-    """
-    found: list[tuple[int, int, Span]] = []
-    taken: list[tuple[int, int]] = []
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+def _named_span(e: str, published: dt.date, text: str) -> Span:
+    """ "last year", "this month", "yesterday", "last summer"... (``e`` lower case)."""
+    y = published.year
+    if e in ("last year", "the previous year", "a year earlier"):
+        return Span.year(y - 1, text)
+    if e in ("this year", "earlier this year"):
+        return Span(dt.date(y, 1, 1), published, text)
+    if e == "last month":
+        prev = _minus(published.replace(day=1), 1, "month")
+        return Span.month(prev.year, prev.month, text)
+    if e in ("this month", "earlier this month"):
+        return Span(published.replace(day=1), published, text)
+    if e == "last week":
+        monday = published - dt.timedelta(days=published.weekday())
+        return Span(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), text)
+    if e in ("this week", "earlier this week"):
+        monday = published - dt.timedelta(days=published.weekday())
+        return Span(monday, published, text)
+    if e == "yesterday":
+        return Span.day(published - dt.timedelta(days=1), text)
+    if e == "today":
+        return Span.day(published, text)
+    # last summer...
+    season = {"summer": (6, 8), "winter": (12, 2), "spring": (3, 5)}.get(e.split()[-1], (9, 11))
+    year = y - 1 if season[0] >= published.month else y
+    start = dt.date(year, season[0], 1)
+    end_year = year + 1 if season[1] < season[0] else year
+    return Span(start, Span.month(end_year, season[1]).end, text)
 
-    def add(a: int, b: int, span: Span | None) -> None:
-        if span is not None and free(a, b):
-            found.append((a, b, span))
-            taken.append((a, b))
 
+_IN_MONTH_MAY_WORDS = ("in", "since", "early", "late", "mid", "mid-", "last", "until", "by")
+
+
+def _absolute_candidates(text: str):
+    """``(start, end, span or None)`` of the dates that name their year, most explicit first."""
     for index, pattern in enumerate(_ABSOLUTE):
         for m in pattern.finditer(text):
             if index == 3 and not re.search(r"[./]", m.group()):
                 continue
             date = _absolute(m, index)
-            add(m.start(), m.end(), Span.day(date, m.group()) if date else None)
+            yield m.start(), m.end(), Span.day(date, m.group()) if date else None
     for m in _MONTH_YEAR.finditer(text):
-        add(m.start(), m.end(), Span.month(int(m["y"]), _month(m["m"]), m.group()))
+        yield m.start(), m.end(), Span.month(int(m["y"]), _month(m["m"]), m.group())
     for m in _YEAR_ONLY.finditer(text):
-        add(m.start("y"), m.end(), Span.year(int(m["y"]), m.group()))
+        yield m.start("y"), m.end(), Span.year(int(m["y"]), m.group())
+
+
+def _day_month_candidates(text: str, published: dt.date):
+    """ "12 March" without a year: the last such day on or before ``published``."""
+    for m in _DAY_MONTH_NOYEAR.finditer(text):
+        month = _month(m["m"] or m["m2"])
+        day = _int_day(m["d"] or m["d2"])
+        before = (month, day) <= (published.month, published.day)
+        date = _safe(published.year if before else published.year - 1, month, day)
+        yield m.start(), m.end(), Span.day(date, m.group()) if date else None
+
+
+def _weekday_candidates(text: str, published: dt.date):
+    """ "on Tuesday", "last Friday": the last such day before ``published``."""
+    for m in _WEEKDAY.finditer(text):
+        wanted = WEEKDAYS.index(m["w"].lower())
+        back = (published.weekday() - wanted) % 7
+        if (m["last"] or "").lower() == "last" and back == 0:
+            back = 7
+        yield m.start(), m.end(), Span.day(published - dt.timedelta(days=back), m.group())
+
+
+def _in_month_candidates(text: str, published: dt.date):
+    """ "in March", "last June": the last such month up to ``published``."""
+    for m in _IN_MONTH.finditer(text):
+        month = _month(m["m"])
+        if m["m"].lower() == "may" and m["p"].lower() not in _IN_MONTH_MAY_WORDS:
+            continue  # "may" the verb
+        year = published.year if month <= published.month else published.year - 1
+        if m["p"].lower() == "last" and month == published.month:
+            year -= 1
+        yield m.start(), m.end(), Span.month(year, month, m.group())
+
+
+def _relative_candidates(text: str, published: dt.date):
+    """``(start, end, span or None)`` of the dates told relative to ``published``."""
+    yield from _day_month_candidates(text, published)
+    for m in _AGO.finditer(text):
+        if m["dir"].lower() != "later":
+            yield m.start(), m.end(), _ago_span(m, published)
+    for m in _NAMED.finditer(text):
+        yield m.start(), m.end(), _named_span(m["e"].lower(), published, m.group())
+    yield from _weekday_candidates(text, published)
+    yield from _in_month_candidates(text, published)
+
+
+def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Span]]:
+    """Every date expression of a sentence as ``(start, end, span)``, in order.
+
+    Relative expressions need ``published``; without it they are skipped.
+    Overlapping expressions keep the most explicit one (the first found).
+    """
+    found: list[tuple[int, int, Span]] = []
+    candidates = _absolute_candidates(text)
     if published is not None:
-        for m in _DAY_MONTH_NOYEAR.finditer(text):
-            month = _month(m["m"] or m["m2"])
-            day = _int_day(m["d"] or m["d2"])
-            year = (
-                published.year
-                if (month, day) <= (published.month, published.day)
-                else published.year - 1
-            )
-            date = _safe(year, month, day)
-            add(m.start(), m.end(), Span.day(date, m.group()) if date else None)
-        for m in _AGO.finditer(text):
-            n, unit = _number(m["n"]), m["u"].lower()
-            if m["dir"].lower() == "later":
-                continue
-            date = _minus(published, n, unit)
-            if unit in ("day",):
-                span = Span.day(date, m.group())
-            elif unit == "week":
-                span = Span(date - dt.timedelta(days=3), date + dt.timedelta(days=3), m.group())
-            elif unit == "month":
-                span = Span.month(date.year, date.month, m.group())
-            else:
-                span = Span.year(date.year, m.group())
-            add(m.start(), m.end(), span)
-        for m in _NAMED.finditer(text):
-            e = m["e"].lower()
-            y = published.year
-            if e in ("last year", "the previous year", "a year earlier"):
-                span = Span.year(y - 1, m.group())
-            elif e in ("this year", "earlier this year"):
-                span = Span(dt.date(y, 1, 1), published, m.group())
-            elif e == "last month":
-                prev = _minus(published.replace(day=1), 1, "month")
-                span = Span.month(prev.year, prev.month, m.group())
-            elif e in ("this month", "earlier this month"):
-                span = Span(published.replace(day=1), published, m.group())
-            elif e == "last week":
-                monday = published - dt.timedelta(days=published.weekday())
-                span = Span(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), m.group())
-            elif e in ("this week", "earlier this week"):
-                monday = published - dt.timedelta(days=published.weekday())
-                span = Span(monday, published, m.group())
-            elif e == "yesterday":
-                span = Span.day(published - dt.timedelta(days=1), m.group())
-            elif e == "today":
-                span = Span.day(published, m.group())
-            else:  # last summer...
-                season = {"summer": (6, 8), "winter": (12, 2), "spring": (3, 5)}.get(
-                    e.split()[-1], (9, 11)
-                )
-                year = y - 1 if season[0] >= published.month else y
-                start = dt.date(year, season[0], 1)
-                end_year = year + 1 if season[1] < season[0] else year
-                span = Span(start, Span.month(end_year, season[1]).end, m.group())
-            add(m.start(), m.end(), span)
-        for m in _WEEKDAY.finditer(text):
-            wanted = WEEKDAYS.index(m["w"].lower())
-            back = (published.weekday() - wanted) % 7
-            if (m["last"] or "").lower() == "last" and back == 0:
-                back = 7
-            add(m.start(), m.end(), Span.day(published - dt.timedelta(days=back), m.group()))
-        for m in _IN_MONTH.finditer(text):
-            month = _month(m["m"])
-            if m["m"].lower() == "may" and m["p"].lower() not in (
-                "in",
-                "since",
-                "early",
-                "late",
-                "mid",
-                "mid-",
-                "last",
-                "until",
-                "by",
-            ):
-                continue
-            year = published.year if month <= published.month else published.year - 1
-            if m["p"].lower() == "last" and month == published.month:
-                year -= 1
-            add(m.start(), m.end(), Span.month(year, month, m.group()))
+        candidates = itertools.chain(candidates, _relative_candidates(text, published))
+    for a, b, span in candidates:
+        if span is not None and all(b <= s or a >= e for s, e, _ in found):
+            found.append((a, b, span))
     found.sort(key=lambda f: f[0])
     return found

@@ -153,30 +153,7 @@ def fetch(
                 continue
             if response.status != 200:
                 raise ReadError(f"{current} answered HTTP {response.status} {response.reason}")
-            ctype = (response.getheader("Content-Type") or "text/html").lower()
-            mime = ctype.split(";")[0].strip()
-            if mime not in _TYPES:
-                raise ReadError(f"refused: {current} is {mime}, not a text or HTML page")
-            length = response.getheader("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise ReadError(
-                    f"refused: {current} is {int(length):,} bytes (limit {max_bytes:,})"
-                )
-            chunks, size = [], 0
-            while True:
-                if time.monotonic() > deadline:
-                    raise ReadError(f"timed out reading {current} after {timeout:g} s")
-                chunk = response.read(65536)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ReadError(f"refused: {current} is larger than {max_bytes:,} bytes")
-                chunks.append(chunk)
-            charset = None
-            if "charset=" in ctype:
-                charset = ctype.split("charset=")[1].split(";")[0].strip().strip('"') or None
-            return FetchResult(current, b"".join(chunks), mime, charset)
+            return _read_body(response, current, max_bytes, deadline, timeout)
         except TimeoutError as error:
             raise ReadError(f"timed out fetching {current} after {timeout:g} s") from error
         except (OSError, http.client.HTTPException, ssl.SSLError) as error:
@@ -186,3 +163,29 @@ def fetch(
         finally:
             conn.close()
     raise ReadError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
+
+
+def _read_body(response, current: str, max_bytes: int, deadline: float, timeout: float):
+    """Read a 200 answer: a text or HTML page of at most ``max_bytes``, before ``deadline``."""
+    ctype = (response.getheader("Content-Type") or "text/html").lower()
+    mime = ctype.split(";")[0].strip()
+    if mime not in _TYPES:
+        raise ReadError(f"refused: {current} is {mime}, not a text or HTML page")
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise ReadError(f"refused: {current} is {int(length):,} bytes (limit {max_bytes:,})")
+    chunks, size = [], 0
+    while True:
+        if time.monotonic() > deadline:
+            raise ReadError(f"timed out reading {current} after {timeout:g} s")
+        chunk = response.read(65536)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise ReadError(f"refused: {current} is larger than {max_bytes:,} bytes")
+        chunks.append(chunk)
+    charset = None
+    if "charset=" in ctype:
+        charset = ctype.split("charset=")[1].split(";")[0].strip().strip('"') or None
+    return FetchResult(current, b"".join(chunks), mime, charset)

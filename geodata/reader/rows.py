@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from geodata.dataset import Dataset
 from geodata.events import TIMELINE_START
 from geodata.factions import UNKNOWN
+from geodata.problems import Problem
 from geodata.upload import UploadResult, read_upload
-from geodata.validate import Problem
 
 __all__ = ["ClaimRows", "claim_rows", "add_claims", "ROW_COLUMNS"]
 
@@ -173,38 +173,49 @@ def add_claims(
     result = None
     for _ in range(4):
         result = read_upload(_csv(kept), filename=_FILE, base=base, mode="layer")
-        mine = [p for p in result.errors if p.file == _FILE]
-        # A problem found in the data below ("broken chain" at a built-in row)
-        # names the place: it is that place's new rows that break it.
-        theirs: dict[str, list[str]] = {}
-        for p in result.errors:
-            if p.file != _FILE:
-                m = re.search(r"'([\w-]+)'", p.message)
-                theirs.setdefault(m.group(1) if m else "", []).append(p.message)
-        bad_rows = {p.row for p in mine if p.row is not None}
-        whole_file = [p for p in mine if p.row is None] + (
-            [Problem(_FILE, None, None, m) for m in theirs[""]] if "" in theirs else []
-        )
-        names = {e["name"] for e in result.to_confirm}
+        mine, theirs, whole_file = _problems_of(result)
+        names = {e.name for e in result.to_confirm}
         if whole_file:
-            for row in kept:
-                refused.append({**row, "problem": "; ".join(p.message for p in whole_file)})
+            message = "; ".join(p.message for p in whole_file)
+            refused += [{**row, "problem": message} for row in kept]
             return ClaimRows(None, [], refused, skipped)
-        if not bad_rows and not names and not theirs:
+        if not any(p.row is not None for p in mine) and not names and not theirs:
             break
-        still = []
-        for number, row in enumerate(kept, start=2):
-            problems = [p.message for p in mine if p.row == number]
-            problems += theirs.get(_place_id(base, row["place"]), [])
-            if row["place"] in names:
-                problems.append("the place's name needs confirming")
-            if problems:
-                refused.append({**row, "problem": "; ".join(problems)})
-            else:
-                still.append(row)
-        kept = still
+        kept, dropped = _drop_bad_rows(kept, base, mine, theirs, names)
+        refused += dropped
         if not kept:
             return ClaimRows(None, [], refused, skipped)
     if result is None or result.errors or result.dataset is None:
         return ClaimRows(None, [], refused + [{**r, "problem": "refused"} for r in kept], skipped)
     return ClaimRows(result, kept, refused, skipped)
+
+
+def _problems_of(result):
+    """Split an upload's errors: the claim rows' own (``mine``), those found at the data
+    below per place id (``theirs``), and those that concern the whole file."""
+    mine = [p for p in result.errors if p.file == _FILE]
+    # A problem found in the data below ("broken chain" at a built-in row)
+    # names the place: it is that place's new rows that break it.
+    theirs: dict[str, list[str]] = {}
+    for p in result.errors:
+        if p.file != _FILE:
+            m = re.search(r"'([\w-]+)'", p.message)
+            theirs.setdefault(m.group(1) if m else "", []).append(p.message)
+    below = [Problem(_FILE, None, None, m, code="claims.base_row") for m in theirs.get("", [])]
+    whole_file = [p for p in mine if p.row is None] + below
+    return mine, theirs, whole_file
+
+
+def _drop_bad_rows(kept, base, mine, theirs, names):
+    """The rows with no problem, and the others with their problems."""
+    still, dropped = [], []
+    for number, row in enumerate(kept, start=2):
+        problems = [p.message for p in mine if p.row == number]
+        problems += theirs.get(_place_id(base, row["place"]), [])
+        if row["place"] in names:
+            problems.append("the place's name needs confirming")
+        if problems:
+            dropped.append({**row, "problem": "; ".join(problems)})
+        else:
+            still.append(row)
+    return still, dropped

@@ -123,6 +123,119 @@ def _verdict(kind: str, row, note: str) -> Verdict:
     return Verdict(kind, event_id, note, title, url)
 
 
+def _held_through_fighting(claim: Claim, events, lo: dt.date, hi: dt.date) -> Verdict | None:
+    """A siege or battle against the claimed side that ended then, the place held
+    by that side throughout (Kobani, January 2015): the claim agrees."""
+    near = dt.timedelta(days=NEAR_DAYS)
+    for _, row in events.iterrows():
+        end = row.get("end_date")
+        if row["kind"] != "contest" or end is None or pd.isna(end):
+            continue
+        if not (lo - near <= end.date() <= hi + near):
+            continue
+        after = _state(events, end.date())
+        if (
+            claim.controller
+            and after["holder"] == claim.controller
+            and (not claim.previous or claim.previous in (row["to_faction"], row["from_faction"]))
+        ):
+            enemy = (
+                row["to_faction"] if row["to_faction"] != after["holder"] else row["from_faction"]
+            )
+            return _verdict(
+                "agrees",
+                row,
+                f"our data: {_name(after['holder'])} held it through the fighting against "
+                f"{_name(enemy)}, "
+                f"which ended on {format_date(end, row.get('end_precision'))}.",
+            )
+    return None
+
+
+def _check_change(claim: Claim, events, changes, states, window) -> Verdict:
+    """A capture or a loss: a change of the same sides in the window, or near it."""
+    lo, hi = window
+
+    def same(row) -> bool:
+        if claim.controller and row["to_faction"] != claim.controller:
+            return False
+        return not (claim.previous and row["from_faction"] != claim.previous)
+
+    def when(row) -> str:
+        return format_date(row["date"], row.get("date_precision"))
+
+    for row, (s, e) in changes:
+        if same(row) and s <= hi and e >= lo:
+            return _verdict(
+                "agrees",
+                row,
+                f"our data: {_name(row['to_faction'])} took it from "
+                f"{_name(row['from_faction'])} on {when(row)}.",
+            )
+    held = _held_through_fighting(claim, events, lo, hi)
+    if held is not None:
+        return held
+    near = [
+        (row, s)
+        for row, (s, e) in changes
+        if same(row)
+        and (lo - dt.timedelta(days=NEAR_DAYS) <= e and s <= hi + dt.timedelta(days=NEAR_DAYS))
+    ]
+    if near:
+        row, s = near[0]
+        return _verdict(
+            "unclear",
+            row,
+            f"our data has this change on {when(row)}, outside the claim's date ({claim.span}).",
+        )
+    text, _eid, row = _describe(states[-1][1], hi)
+    return _verdict("disagrees", row, text + ".")
+
+
+def _check_held(claim: Claim, states, hi: dt.date) -> Verdict:
+    """A claim that a side holds the place: held by it on some day of the window."""
+    if not claim.controller:
+        return Verdict("unclear", None, "the text does not say who holds it")
+    for d, st in states:
+        if st["holder"] == claim.controller:
+            text, _eid, row = _describe(st, d)
+            if st["contest"] is not None:
+                return _verdict("agrees", row, text + " (held, though contested).")
+            return _verdict("agrees", st["row"], text + ".")
+    for d, st in states:
+        if st["other"] == claim.controller:
+            text, _eid, row = _describe(st, d)
+            return _verdict("unclear", row, text + ": contested, not held.")
+    text, _eid, row = _describe(states[-1][1], hi)
+    return _verdict("disagrees", row, text + ".")
+
+
+def _check_contested(claim: Claim, changes, states, window) -> Verdict:
+    """A claim of fighting: a contest in the window, or a capture that ended it."""
+    lo, hi = window
+    for d, st in states:
+        if st["contest"] is not None and (
+            not claim.controller or claim.controller in (st["holder"], st["other"])
+        ):
+            text, _eid, row = _describe(st, d)
+            return _verdict("agrees", row, text + ".")
+    for row, (s, e) in changes:
+        if (not claim.controller or row["to_faction"] == claim.controller) and s <= hi and e >= lo:
+            return _verdict(
+                "agrees",
+                row,
+                f"our data: {_name(row['to_faction'])} took it from {_name(row['from_faction'])} "
+                f"on {format_date(row['date'], row.get('date_precision'))} "
+                "(the fighting ended then).",
+            )
+    if all(st["holder"] is None for _, st in states):
+        return Verdict("not-in-data", None, _describe(states[-1][1], hi)[0])
+    text, _eid, row = _describe(states[-1][1], hi)
+    if claim.controller and all(st["holder"] == claim.controller for _, st in states):
+        return _verdict("unclear", row, text + "; no fighting recorded then.")
+    return _verdict("disagrees", row, text + "; no fighting recorded then.")
+
+
 def check_claim(claim: Claim, dataset: Dataset, *, published: dt.date | None) -> Verdict:
     """Compare one claim with the data (see the module's docstring)."""
     known = set(dataset.places["id"])
@@ -146,110 +259,8 @@ def check_claim(claim: Claim, dataset: Dataset, *, published: dt.date | None) ->
     states = [(d, _state(events, d)) for d in days]
     if all(st["holder"] is None for _, st in states) and claim.kind != "contested":
         return Verdict("not-in-data", None, _describe(states[-1][1], hi)[0])
-
     if claim.kind in ("capture", "loss"):
-
-        def same(row) -> bool:
-            if claim.controller and row["to_faction"] != claim.controller:
-                return False
-            return not (claim.previous and row["from_faction"] != claim.previous)
-
-        def when(row) -> str:
-            return format_date(row["date"], row.get("date_precision"))
-
-        for row, (s, e) in changes:
-            if same(row) and s <= hi and e >= lo:
-                return _verdict(
-                    "agrees",
-                    row,
-                    f"our data: {_name(row['to_faction'])} took it from "
-                    f"{_name(row['from_faction'])} on {when(row)}.",
-                )
-        # A siege or battle against the claimed side that ended then: the data
-        # has the place held by that side throughout (Kobani, January 2015).
-        for _, row in events.iterrows():
-            end = row.get("end_date")
-            if row["kind"] != "contest" or end is None or pd.isna(end):
-                continue
-            end_day = end.date()
-            if not (
-                lo - dt.timedelta(days=NEAR_DAYS) <= end_day <= hi + dt.timedelta(days=NEAR_DAYS)
-            ):
-                continue
-            after = _state(events, end_day)
-            if (
-                claim.controller
-                and after["holder"] == claim.controller
-                and (
-                    not claim.previous or claim.previous in (row["to_faction"], row["from_faction"])
-                )
-            ):
-                enemy = (
-                    row["to_faction"]
-                    if row["to_faction"] != after["holder"]
-                    else row["from_faction"]
-                )
-                return _verdict(
-                    "agrees",
-                    row,
-                    f"our data: {_name(after['holder'])} held it through the fighting against "
-                    f"{_name(enemy)}, "
-                    f"which ended on {format_date(end, row.get('end_precision'))}.",
-                )
-        near = [
-            (row, s)
-            for row, (s, e) in changes
-            if same(row)
-            and (lo - dt.timedelta(days=NEAR_DAYS) <= e and s <= hi + dt.timedelta(days=NEAR_DAYS))
-        ]
-        if near:
-            row, s = near[0]
-            return _verdict(
-                "unclear",
-                row,
-                f"our data has this change on {when(row)}, outside the claim's date ({span}).",
-            )
-        text, _eid, row = _describe(states[-1][1], hi)
-        if not claim.controller and claim.previous and states[-1][1]["holder"] != claim.previous:
-            # A loss by a side that no longer holds it: the change may predate the window.
-            pass
-        return _verdict("disagrees", row, text + ".")
-
+        return _check_change(claim, events, changes, states, window)
     if claim.kind == "held":
-        if not claim.controller:
-            return Verdict("unclear", None, "the text does not say who holds it")
-        for d, st in states:
-            if st["holder"] == claim.controller:
-                text, _eid, row = _describe(st, d)
-                if st["contest"] is not None:
-                    return _verdict("agrees", row, text + " (held, though contested).")
-                return _verdict("agrees", st["row"], text + ".")
-        for d, st in states:
-            if st["other"] == claim.controller:
-                text, _eid, row = _describe(st, d)
-                return _verdict("unclear", row, text + ": contested, not held.")
-        text, _eid, row = _describe(states[-1][1], hi)
-        return _verdict("disagrees", row, text + ".")
-
-    # contested
-    for d, st in states:
-        if st["contest"] is not None and (
-            not claim.controller or claim.controller in (st["holder"], st["other"])
-        ):
-            text, _eid, row = _describe(st, d)
-            return _verdict("agrees", row, text + ".")
-    for row, (s, e) in changes:
-        if (not claim.controller or row["to_faction"] == claim.controller) and s <= hi and e >= lo:
-            return _verdict(
-                "agrees",
-                row,
-                f"our data: {_name(row['to_faction'])} took it from {_name(row['from_faction'])} "
-                f"on {format_date(row['date'], row.get('date_precision'))} "
-                "(the fighting ended then).",
-            )
-    if all(st["holder"] is None for _, st in states):
-        return Verdict("not-in-data", None, _describe(states[-1][1], hi)[0])
-    text, _eid, row = _describe(states[-1][1], hi)
-    if claim.controller and all(st["holder"] == claim.controller for _, st in states):
-        return _verdict("unclear", row, text + "; no fighting recorded then.")
-    return _verdict("disagrees", row, text + "; no fighting recorded then.")
+        return _check_held(claim, states, hi)
+    return _check_contested(claim, changes, states, window)

@@ -6,6 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from geodata.reader import MAX_BYTES, ReadError, is_url, read_source
+
+from .args import CliError, load_data
+from .output import dump
+
 __all__ = ["register"]
 
 
@@ -19,8 +24,6 @@ def _published_arg(text: str) -> str:
 
 
 def cmd_read(args) -> int:
-    from geodata.cli import CliError, _dump, load_data
-    from geodata.reader import MAX_BYTES, ReadError, is_url, read_source
 
     dataset = load_data(getattr(args, "data", None))
     source = args.source
@@ -46,7 +49,7 @@ def cmd_read(args) -> int:
     except OSError as error:
         raise CliError(f"cannot read {source}: {error.strerror or error}") from None
     if args.json:
-        _dump(report.to_dict())
+        dump(report.to_dict())
         return 0
     print(f"{report.title or '(no title)'}")
     print(f"published: {report.published or 'unknown'}")
@@ -76,9 +79,17 @@ def register(sub, common) -> None:
     p.add_argument(
         "source", metavar="PATH|URL|-", help="a text or HTML file, an http(s) URL, or - for stdin"
     )
-    p.add_argument("--published", type=_published_arg, metavar="YYYY-MM-DD",
-                   help="the report's date (default: found in the text)")  # fmt: skip
-    p.add_argument("--allow-host", action="append", metavar="HOST",
-                   help="fetch from this host even on a private or loopback address "
-                        "(for tests with a local server); repeatable")  # fmt: skip
+    p.add_argument(
+        "--published",
+        type=_published_arg,
+        metavar="YYYY-MM-DD",
+        help="the report's date (default: found in the text)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST",
+        help="fetch from this host even on a private or loopback address "
+        "(for tests with a local server); repeatable",
+    )
     p.set_defaults(func=cmd_read)
