@@ -48,7 +48,7 @@ chromium:
 # django-js-lib-leaflet into static/ (served by Streamlit, never committed).
 # The dashboard also does this at start-up; doing it here makes it explicit.
 static: $(VENV)/.installed
-	$(PY) -m dashboard.assets
+	$(PY) -m dashboard.map.assets
 
 run: $(VENV)/.installed static
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true

@@ -459,7 +459,7 @@ def _summary(steps: list[dict]) -> dict:
         # Medians of: action -> message to the server; action -> the frame gets its script.
         "sent": float(np.median([s["sent_ms"] for s in steps if "sent_ms" in s] or [np.nan])),
         "script": float(np.median([s["script_ms"] for s in steps if "script_ms" in s] or [np.nan])),
-        # The map frame's own work (dashboard/js/atlas.js), on the steps that opened an epoch.
+        # The map frame's own work (dashboard/map/atlas.js), on the steps that opened an epoch.
         "frame": _frame_medians([s.get("fa") for s in steps]),
     }
 
@@ -701,18 +701,18 @@ def _ms(records: list[dict], name: str, *, when_run: bool = False) -> float:
 
 # Functions worth naming in the notes (pyinstrument "module.function"), and what they are.
 _NAMED = (
-    ("mapview.show_map", "the map (show_map)", False),
+    ("mount.show_map", "the map (show_map)", False),
     ("__init__.st_folium", "st_folium, which renders the whole folium map again", False),
-    ("mapview._show", "the map component call", False),
-    ("layers.base_map", "building the base map", False),
-    ("layers.date_script", "the date's script (legend, halos, options)", False),
-    ("layers.epoch_data", "the epoch's data for the browser, on a new epoch", True),
+    ("mount._show", "the map component call", False),
+    ("base.base_map", "building the base map", False),
+    ("script.date_script", "the date's script (legend, halos, options)", False),
+    ("payload.epoch_data", "the epoch's data for the browser, on a new epoch", True),
     ("map.render", "folium/branca rendering", False),
     ("environment.from_string", "Jinja compiling each rendered snippet as a new template", False),
     ("filters.do_tojson", "tojson of the layers' data", False),
     ("cache.epoch_payload", "the epoch's payload, on a new epoch", True),
-    ("cache.control_spec", "the control chart's spec", False),
-    ("cache.area_spec", "the area chart's spec", False),
+    ("charts.control_spec", "the control chart's spec", False),
+    ("charts.area_spec", "the area chart's spec", False),
     ("vega_charts.vega_lite_chart", "the Vega-Lite elements", False),
     ("panels.show_key_places", "key places", False),
     ("panels.show_changes", "what changed", False),

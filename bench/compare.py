@@ -6,7 +6,7 @@ change"): the first shows the single map, the second compare mode opened
 from a link (``?compare=...&date=...``, the first date a month earlier).
 A compare step is timed until both maps of the frame show the new date
 (the later map's legend, and ``window.__faCompareState`` that
-``dashboard/js/compare.js`` sets once the earlier map, the changed land and
+``dashboard/map/compare.js`` sets once the earlier map, the changed land and
 the rings are drawn), then one more frame. Target: a compare step takes at
 most twice the single map's step (medians).
 """

@@ -28,7 +28,7 @@ from streamlit_folium import st_folium
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # `bench` is not an installed package
 
-from dashboard.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet_static  # noqa: E402
+from dashboard.map.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet_static  # noqa: E402
 from geodata import load_builtin  # noqa: E402
 from geodata.export.html import folium_layers  # noqa: E402
 from geodata.extent import resolve_extent  # noqa: E402

@@ -10,14 +10,15 @@ import streamlit as st
 from geodata.dataset import DataError, Dataset
 from geodata.events import format_date
 from geodata.factions import FACTION_CODES, FACTIONS
+from geodata.style import LAYERS
 from geodata.territory import DEFAULT_MAX_REACH_KM
 from geodata.timeline import control_at
 from geodata.version import DATA_VERSION, data_version_text
 
 from . import cache, charts, compare_view, panels, state
 from .export_panel import export_panel
-from .layers import LAYERS, date_script
-from .mapview import show_map
+from .map.mount import show_map
+from .map.script import date_script
 from .report_panel import report_panel
 from .safe import md
 from .search import search_box
@@ -76,8 +77,88 @@ def _chart(spec: dict | None, stamp: pd.Timestamp) -> None:
     st.vega_lite_chart(spec=charts.mark_date(spec, stamp), width="stretch")
 
 
-def _main_view(dataset: Dataset, key: str) -> None:
+def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> None:
+    """The map (with compare mode's second map), then what changed, exports, reports.
+
+    ``date`` is the timeline's, ``before`` compare mode's earlier date (or None).
+    """
     ss = st.session_state
+    stamp = pd.Timestamp(date)
+    layers = cache.epoch_payload(dataset, key, cache.epoch_key(dataset, stamp), shown_factions)
+    script = date_script(
+        layers.payload,
+        epoch=layers.id,
+        data=layers.data,
+        date=stamp.strftime("%Y-%m-%d"),
+        title=f"Control of towns, {format_date(stamp)}",
+        recent_ids=cache.recent_place_ids(dataset, stamp),
+        selected=ss.get("place"),
+        shown=state.shown_layers(),
+        report=ss.get("report_marks") or (),
+    )
+    comparison = None
+    if before is not None:
+        extra, comparison = compare_view.compare_script(
+            dataset, key, before, date, factions=shown_factions, shown=state.shown_layers()
+        )
+        script += extra
+    else:
+        script += compare_view.HIDE_SCRIPT
+    clicked = show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent())
+    if clicked is not None and clicked != ss.get("place"):
+        state.select_place(clicked)
+        ss["search_outcome"] = None
+        st.rerun(scope="fragment")  # redraw the map with the selection ring
+    if comparison is not None:
+        compare_view.show_compare(dataset, comparison)
+    panels.show_changes(cache.change_log(dataset, key), stamp)
+    # Lazy: the panel's many widgets are built only while it is open, so
+    # slider steps do not redraw them (see bench/RESULTS.md).
+    exports = st.expander("Export this map and its data", key="export_open", on_change="rerun")
+    if exports.open:
+        with exports:
+            export_panel(dataset, stamp, view_bounds=ss.get("map_bounds"))
+    reading = st.expander("Check a news report", key="report_open", on_change="rerun")
+    if reading.open:
+        with reading:
+            report_panel(dataset)
+
+
+def _side_column(dataset: Dataset, stamp: pd.Timestamp) -> None:
+    """The selected place's history and the key places at the date."""
+    control = control_at(dataset, stamp)
+    panels.show_place(dataset, st.session_state.get("place"), control, stamp)
+    panels.show_key_places(control, stamp)
+
+
+def _chart_tabs(dataset: Dataset, key: str, stamp: pd.Timestamp) -> None:
+    """Control over time and area per faction, in lazy tabs."""
+    # Lazy tabs: only the chart shown is sent and redrawn on each step.
+    control_tab, area_tab = st.tabs(
+        ["Control over time", "Area per faction"], key="chart_tab", on_change="rerun"
+    )
+    if control_tab.open:
+        with control_tab:
+            _chart(charts.control_spec(dataset, key), stamp)
+    if area_tab.open:
+        with area_tab:
+            measure = st.radio(
+                "Show",
+                list(charts.AREA_MEASURES),
+                format_func=charts.AREA_MEASURES.get,
+                horizontal=True,
+                key="area_measure",
+            )
+            _chart(charts.area_spec(dataset, key, measure), stamp)
+            st.caption(
+                "Core: the land within a town's reach (up to "
+                f"{DEFAULT_MAX_REACH_KM:g} km, less where towns are dense), by the town's "
+                "holder at each change. Shares: every km² of the country goes to the holder of "
+                "its nearest town; land of unknown holder counts apart."
+            )
+
+
+def _main_view(dataset: Dataset, key: str) -> None:
     first, last = state.date_bounds(dataset)
     changes = cache.change_days(dataset, key)
     advance_if_due(changes, last)
@@ -89,77 +170,14 @@ def _main_view(dataset: Dataset, key: str) -> None:
     stamp = pd.Timestamp(date)
     factions = state.shown_factions()
     shown_factions = None if set(factions) == set(FACTION_CODES) else tuple(factions)
-    layers = cache.epoch_payload(dataset, key, cache.epoch_key(dataset, stamp), shown_factions)
-    recent = cache.recent_place_ids(dataset, stamp)
 
     # Compare mode: two maps side by side get a wider column.
     map_col, side_col = st.columns([3, 1] if before is not None else [2, 1], gap="medium")
     with map_col:
-        script = date_script(
-            layers.payload,
-            epoch=layers.id,
-            data=layers.data,
-            date=stamp.strftime("%Y-%m-%d"),
-            title=f"Control of towns, {format_date(stamp)}",
-            recent_ids=recent,
-            selected=ss.get("place"),
-            shown=state.shown_layers(),
-            report=ss.get("report_marks") or (),
-        )
-        comparison = None
-        if before is not None:
-            extra, comparison = compare_view.compare_script(
-                dataset, key, before, date, factions=shown_factions, shown=state.shown_layers()
-            )
-            script += extra
-        else:
-            script += compare_view.HIDE_SCRIPT
-        clicked = show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent())
-        if clicked is not None and clicked != ss.get("place"):
-            state.select_place(clicked)
-            ss["search_outcome"] = None
-            st.rerun(scope="fragment")  # redraw the map with the selection ring
-        if comparison is not None:
-            compare_view.show_compare(dataset, comparison)
-        panels.show_changes(cache.change_log(dataset, key), stamp)
-        # Lazy: the panel's many widgets are built only while it is open, so
-        # slider steps do not redraw them (see bench/RESULTS.md).
-        exports = st.expander("Export this map and its data", key="export_open", on_change="rerun")
-        if exports.open:
-            with exports:
-                export_panel(dataset, stamp, view_bounds=st.session_state.get("map_bounds"))
-        reading = st.expander("Check a news report", key="report_open", on_change="rerun")
-        if reading.open:
-            with reading:
-                report_panel(dataset)
-    control = control_at(dataset, stamp)
+        _map_column(dataset, key, date, before, shown_factions)
     with side_col:
-        panels.show_place(dataset, ss.get("place"), control, stamp)
-        panels.show_key_places(control, stamp)
-
-    # Lazy tabs: only the chart shown is sent and redrawn on each step.
-    control_tab, area_tab = st.tabs(
-        ["Control over time", "Area per faction"], key="chart_tab", on_change="rerun"
-    )
-    if control_tab.open:
-        with control_tab:
-            _chart(cache.control_spec(dataset, key), stamp)
-    if area_tab.open:
-        with area_tab:
-            measure = st.radio(
-                "Show",
-                list(charts.AREA_MEASURES),
-                format_func=charts.AREA_MEASURES.get,
-                horizontal=True,
-                key="area_measure",
-            )
-            _chart(cache.area_spec(dataset, key, measure), stamp)
-            st.caption(
-                "Core: the land within a town's reach (up to "
-                f"{DEFAULT_MAX_REACH_KM:g} km, less where towns are dense), by the town's "
-                "holder at each change. Shares: every km² of the country goes to the holder of "
-                "its nearest town; land of unknown holder counts apart."
-            )
+        _side_column(dataset, stamp)
+    _chart_tabs(dataset, key, stamp)
     st.caption(
         f"Data version {data_version_text()} · cite as: Frontline Atlas, data "
         f"{DATA_VERSION}, sourced control events for Syria and Iraq 2012-2019 (see README)."

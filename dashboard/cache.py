@@ -20,14 +20,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geodata import Dataset, load_builtin
+from geodata import Dataset, history, load_builtin
 from geodata.scene import build_scene, resolve_extent
-from geodata.territory import area_split
 from geodata.timeline import change_dates, epoch_of, places_changed_between
 
-from . import charts, panels
-from .assets import ensure_base_data, ensure_leaflet_static
-from .layers import epoch_data, parse_expression, scene_payload
+from .map.assets import ensure_base_data, ensure_leaflet_static
+from .map.payload import epoch_data, parse_expression, scene_payload
 
 __all__ = [
     "builtin_dataset",
@@ -38,9 +36,8 @@ __all__ = [
     "recent_place_ids",
     "warm_epochs",
     "neighbour_epochs",
+    "epoch_key",
     "change_days",
-    "control_spec",
-    "area_spec",
     "change_log",
     "theatre_extent",
 ]
@@ -86,9 +83,9 @@ def theatre_extent() -> tuple[float, float, float, float]:
 
 @dataclass(frozen=True)
 class EpochLayers:
-    """One epoch's map layers: ``payload`` (:func:`dashboard.layers.scene_payload`),
-    ``data`` (its :func:`dashboard.layers.epoch_data`, as the script expression
-    :func:`dashboard.layers.parse_expression` makes for the browser) and ``id``,
+    """One epoch's map layers: ``payload`` (:func:`dashboard.map.payload.scene_payload`),
+    ``data`` (its :func:`dashboard.map.payload.epoch_data`, as the script expression
+    :func:`dashboard.map.payload.parse_expression` makes for the browser) and ``id``,
     which names them in the map frame. Shared read-only between runs."""
 
     id: str
@@ -205,33 +202,7 @@ def change_days(_dataset: Dataset, key: str) -> list:
     return [d.date() for d in change_dates(_dataset)]
 
 
-# A chart that cannot be made is cached as None (an exception is not cached, so the
-# work would be redone, and fail again, on every slider step): the app says so once.
-@st.cache_data(show_spinner=False)
-def control_spec(_dataset: Dataset, key: str) -> dict | None:
-    """Vega-Lite spec of :func:`dashboard.charts.control_chart` (no date mark), or None."""
-    try:
-        segments = charts.control_segments(_dataset)
-        return charts.control_chart(charts.busiest_places(segments)).to_dict()
-    except Exception:  # noqa: BLE001 - any failure: no chart, said once, never retried
-        _LOG.warning("control chart failed for %s", key, exc_info=True)
-        return None
-
-
-@st.cache_data(show_spinner=False)
-def area_spec(_dataset: Dataset, key: str, measure: str = "core") -> dict | None:
-    """Vega-Lite spec of :func:`dashboard.charts.area_chart` of one measure (core area,
-    % of Syria, % of Iraq) over :func:`area_split` (dates thinned to
-    :data:`dashboard.charts.MAX_CHART_ROWS` rows), or None."""
-    try:
-        rows = charts.area_measure(area_split(_dataset), measure)
-        return charts.area_chart(charts.thin_dates(rows), measure=measure).to_dict()
-    except Exception:  # noqa: BLE001 - as control_spec
-        _LOG.warning("area chart failed for %s", key, exc_info=True)
-        return None
-
-
 @st.cache_data(show_spinner=False)
 def change_log(_dataset: Dataset, key: str) -> pd.DataFrame:
-    """See :func:`dashboard.panels.change_log`."""
-    return panels.change_log(_dataset)
+    """:func:`geodata.history.change_log`, once per dataset."""
+    return history.change_log(_dataset)

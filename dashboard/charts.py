@@ -1,109 +1,52 @@
 """Altair charts: who held each place when, and estimated area per faction.
 
-Pure functions of a dataset (and a date for the marker); Streamlit only
-places them. Altair ships with Streamlit and draws without network.
+Pure functions of the tables of :mod:`geodata.history` and
+:mod:`geodata.territory` (and a date for the marker); Streamlit only places
+them. Altair ships with Streamlit and draws without network.
+:func:`control_spec` and :func:`area_spec` cache each chart's Vega-Lite spec
+once per dataset: the one cache of a view's own output, kept here so that
+:mod:`dashboard.cache` depends on no view.
 """
 
 from __future__ import annotations
 
+import logging
+
 import altair as alt
 import numpy as np
 import pandas as pd
+import streamlit as st
 
 from geodata.dataset import Dataset
-from geodata.events import TIMELINE_END
+from geodata.describe import faction_name
 from geodata.factions import FACTIONS, faction_color
+from geodata.history import MAX_PLACES, MAX_ROWS, busiest_places, control_segments
 from geodata.scene import KEY_PLACES
-from geodata.timeline import control_table, epochs
+from geodata.style import SELECTED_COLOR
+from geodata.territory import area_split
 
-from .describe import faction_name
+__all__ = [
+    "MAX_CHART_PLACES",
+    "MAX_CHART_ROWS",
+    "thin_dates",
+    "control_chart",
+    "area_measure",
+    "area_chart",
+    "place_order",
+    "mark_date",
+    "control_spec",
+    "area_spec",
+]
 
-__all__ = ["control_segments", "control_chart", "area_chart", "place_order", "mark_date"]
+_LOG = logging.getLogger(__name__)
 
 ROW_HEIGHT = 15
-MARK_COLOR = "#1565c0"
-
-
-def control_segments(dataset: Dataset) -> pd.DataFrame:
-    """Return who held each place over time as runs of constant control.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``place_id``, ``place``, ``start`` (inclusive), ``end`` (exclusive),
-        ``faction`` (code), ``faction_name`` and ``status`` (``"held"`` or
-        ``"contested"``), one row per run, places in table order.
-    """
-    columns = ["place_id", "place", "start", "end", "faction", "faction_name", "status"]
-    rows: list[dict] = []
-    current: dict[str, dict] = {}  # the run still open for each place
-    names = dataset.places["name"].to_numpy()
-    for start in epochs(dataset)["start"]:
-        state = control_table(dataset, start)  # no geometry needed: the fast core
-        for pid, name, faction, status in zip(
-            state["id"], names, state["controller"], state["status"], strict=True
-        ):
-            run = current.get(pid)
-            if run is not None and (run["faction"], run["status"]) == (faction, status):
-                continue
-            if run is not None:
-                rows.append({**run, "end": start})
-                del current[pid]
-            if not pd.isna(faction):
-                current[pid] = {
-                    "place_id": pid,
-                    "place": name,
-                    "start": start,
-                    "faction": faction,
-                    "faction_name": faction_name(faction),
-                    "status": status,
-                }
-    last = TIMELINE_END + pd.Timedelta(days=1)
-    rows += [{**run, "end": last} for run in current.values()]
-    frame = pd.DataFrame(rows, columns=columns)
-    position = frame["place_id"].map({pid: i for i, pid in enumerate(dataset.places["id"])})
-    return (
-        frame.assign(_position=position)
-        .sort_values(["_position", "start"], kind="stable")
-        .drop(columns="_position")
-        .reset_index(drop=True)
-    )
-
-
-MAX_CHART_PLACES = 80
+#: The date's rule on the charts: the colour of the map's selection ring.
+MARK_COLOR = SELECTED_COLOR
+#: Places in the control chart at most (see :func:`geodata.history.busiest_places`).
+MAX_CHART_PLACES = MAX_PLACES
 #: Rows of data a chart is given at most: Altair refuses more than 5,000 (MaxRowsError).
-MAX_CHART_ROWS = 4_000
-
-
-def busiest_places(
-    segments: pd.DataFrame, *, limit: int = MAX_CHART_PLACES, max_rows: int = MAX_CHART_ROWS
-) -> pd.DataFrame:
-    """Keep the rows of at most ``limit`` places: the key places, then the most changed,
-    and no more than ``max_rows`` rows in all.
-
-    A chart with one row per place is unreadable (and too big for Vega-Lite)
-    beyond a few dozen places, as with a large upload.
-
-    Examples
-    --------
-    >>> seg = pd.DataFrame({"place_id": ["a", "b", "b"], "start": [1, 1, 2]})
-    >>> list(busiest_places(seg, limit=1)["place_id"])
-    ['b', 'b']
-    """
-    if segments["place_id"].nunique() <= limit and len(segments) <= max_rows:
-        return segments
-    counts = segments["place_id"].value_counts()
-    key = [p for p in KEY_PLACES if p in counts.index]
-    others = [p for p in counts.index if p not in key]  # most runs of control first
-    keep, rows = set(), 0
-    for place in key + others:
-        if len(keep) >= limit:
-            break
-        if rows + counts[place] > max_rows:
-            continue  # a place with fewer runs may still fit
-        keep.add(place)
-        rows += counts[place]
-    return segments[segments["place_id"].isin(keep)].reset_index(drop=True)
+MAX_CHART_ROWS = MAX_ROWS
 
 
 def thin_dates(frame: pd.DataFrame, *, column: str = "date", max_rows: int = MAX_CHART_ROWS):
@@ -306,3 +249,37 @@ def area_chart(areas: pd.DataFrame, *, measure: str = "core") -> alt.Chart:
         )
     )
     return area.properties(height=320)
+
+
+# ---------------------------------------------------------------------------
+# Cached specs
+# ---------------------------------------------------------------------------
+
+
+# A chart that cannot be made is cached as None (an exception is not cached, so the
+# work would be redone, and fail again, on every slider step): the app says so once.
+@st.cache_data(show_spinner=False)
+def control_spec(_dataset: Dataset, key: str) -> dict | None:
+    """Vega-Lite spec of :func:`control_chart` (no date mark), or None.
+
+    ``key`` is :func:`dashboard.cache.fingerprint` of the dataset.
+    """
+    try:
+        segments = busiest_places(control_segments(_dataset), first=KEY_PLACES)
+        return control_chart(segments).to_dict()
+    except Exception:  # noqa: BLE001 - any failure: no chart, said once, never retried
+        _LOG.warning("control chart failed for %s", key, exc_info=True)
+        return None
+
+
+@st.cache_data(show_spinner=False)
+def area_spec(_dataset: Dataset, key: str, measure: str = "core") -> dict | None:
+    """Vega-Lite spec of :func:`area_chart` of one measure (core area,
+    % of Syria, % of Iraq) over :func:`geodata.territory.area_split` (dates
+    thinned to :data:`MAX_CHART_ROWS` rows), or None."""
+    try:
+        rows = area_measure(area_split(_dataset), measure)
+        return area_chart(thin_dates(rows), measure=measure).to_dict()
+    except Exception:  # noqa: BLE001 - as control_spec
+        _LOG.warning("area chart failed for %s", key, exc_info=True)
+        return None

@@ -2,10 +2,10 @@
 
 The second date is the timeline's date; the first has its own date input
 (a month earlier by default). The map frame shows both maps: the date's
-script (:func:`dashboard.layers.date_script`) draws the later date on the
+script (:func:`dashboard.map.script.date_script`) draws the later date on the
 main map as usual, then the script of :func:`compare_script` hands the
 earlier date's epoch data (the same cached payload the main map uses for
-that epoch) and the land that changed hands to ``dashboard/js/compare.js``,
+that epoch) and the land that changed hands to ``dashboard/map/compare.js``,
 which splits the frame, draws the earlier date on a second Leaflet map kept
 in step with the first, hatches the changed land and rings the towns that
 changed. Under the map, :func:`comparison_html` gives the change table with
@@ -34,10 +34,17 @@ from geodata.dataset import Dataset
 from geodata.events import format_date
 from geodata.factions import UNKNOWN, faction_color
 from geodata.render.compare import render_comparison
-from geodata.style import CHANGE_HATCH_WIDTH, CHANGED_RING_COLOR, UNKNOWN_COLOR
+from geodata.style import (
+    CHANGE_HATCH_WIDTH,
+    LIVE_CHANGED_RING_STYLE,
+    LIVE_RECENT_STYLE,
+    LIVE_SELECTED_STYLE,
+    UNKNOWN_COLOR,
+)
 
 from . import cache
-from .layers import PANES, RECENT_COLOR, SELECTED_COLOR, _script_json, parse_expression
+from .map.base import PANES
+from .map.payload import parse_expression, script_json
 from .safe import esc, link, md
 
 __all__ = [
@@ -222,7 +229,7 @@ def compare_script(
     factions : tuple of str, optional
         Factions shown (None: all).
     shown : set of str
-        Layers shown (see :data:`dashboard.layers.LAYERS`).
+        Layers shown (see :data:`geodata.style.LAYERS`).
     """
     a, b = pd.Timestamp(start), pd.Timestamp(end)
     c = comparison(dataset, key, a.strftime("%Y-%m-%d"), b.strftime("%Y-%m-%d"))
@@ -236,13 +243,7 @@ def compare_script(
         "extent": list(cache.theatre_extent()),
         "shown": sorted(shown),
         "changed": list(c.changes["place_id"]),
-        "ring_style": {
-            "radius": 11,
-            "color": CHANGED_RING_COLOR,
-            "weight": 3,
-            "fill": False,
-            "opacity": 1,
-        },
+        "ring_style": LIVE_CHANGED_RING_STYLE,
         "before": {
             "date": a.strftime("%Y-%m-%d"),
             "legend": None,
@@ -250,8 +251,9 @@ def compare_script(
             "shown": [k for k in ("territories", "fronts", "towns", "labels") if k in shown],
             "recent": [],
             "selected": None,
-            "recent_style": {"radius": 13, "fillColor": RECENT_COLOR},
-            "selected_style": {"radius": 15, "fill": False, "color": SELECTED_COLOR},
+            # The earlier map shows no halo and no selection (both lists empty).
+            "recent_style": {k: LIVE_RECENT_STYLE[k] for k in ("radius", "fillColor")},
+            "selected_style": {k: LIVE_SELECTED_STYLE[k] for k in ("radius", "fill", "color")},
         },
         "before_title": f"Before: {format_date(a)}",
         "before_note": "",
@@ -261,9 +263,9 @@ def compare_script(
         else "no town changed hands",
     }
     script = (
-        f"window.__faCompare.show(map_div, {_script_json(before.id)}, "
-        f"function () {{ return {before.data}; }}, {_script_json(change_id)}, "
-        f"function () {{ return {change_data}; }}, {_script_json(options)});\n"
+        f"window.__faCompare.show(map_div, {script_json(before.id)}, "
+        f"function () {{ return {before.data}; }}, {script_json(change_id)}, "
+        f"function () {{ return {change_data}; }}, {script_json(options)});\n"
     )
     return script, c
 

@@ -57,7 +57,12 @@ def export_panel(dataset: Dataset, date: pd.Timestamp, *, view_bounds=None) -> N
     view_bounds : tuple, optional
         ``(west, south, east, north)`` of the map as the user sees it.
     """
-    day = date.strftime("%Y-%m-%d")
+    _image_and_data_downloads(dataset, date.strftime("%Y-%m-%d"), view_bounds)
+    _replay_section(dataset, date)
+
+
+def _image_and_data_downloads(dataset: Dataset, day: str, view_bounds) -> None:
+    """Area and resolution of the map images, then one download button per format."""
     # The options never change (a widget whose options change is a new widget,
     # which would lose the user's choice); without bounds yet, "view" falls
     # back to the whole theatre.
@@ -93,6 +98,9 @@ def export_panel(dataset: Dataset, date: pd.Timestamp, *, view_bounds=None) -> N
                 width="stretch",
             )
 
+
+def _replay_section(dataset: Dataset, date: pd.Timestamp) -> None:
+    """Span, step and format of a replay; the button that renders it, and its download."""
     st.markdown("**Animated replay**")
     first, last = date_bounds(dataset)  # the slider's range
     c1, c2, c3 = st.columns(3)

@@ -7,19 +7,21 @@ the tests exercise; :func:`show_place`, :func:`show_key_places` and
 
 from __future__ import annotations
 
+import string
+
 import pandas as pd
 import streamlit as st
 
 from geodata.dataset import Dataset
+from geodata.describe import describe_event, event_when, holder_text
 from geodata.events import format_date
 from geodata.factions import faction_color
 from geodata.scene import KEY_PLACES
+from geodata.style import LIVE_PANELS
 
-from .describe import describe_event, event_when, faction_name, holder_text
 from .safe import esc, link
 
 __all__ = [
-    "change_log",
     "changes_around",
     "place_html",
     "key_places_html",
@@ -30,26 +32,27 @@ __all__ = [
     "show_changes",
 ]
 
-_CSS = """
+# Colours: geodata.style.LIVE_PANELS (a string.Template: CSS is full of braces).
+_CSS = string.Template("""
 <style>
 .fa-panel { font-size: 0.9rem; line-height: 1.4; }
 .fa-panel p.fa-heading { font-weight: 600; font-size: 1rem; margin: .6rem 0 .3rem 0; }
 .fa-panel h3 { margin: 0 0 .2rem 0; font-size: 1.35rem; }
-.fa-panel .fa-ar { font-size: 1.2rem; margin-left: .5rem; color: #444; }
+.fa-panel .fa-ar { font-size: 1.2rem; margin-left: .5rem; color: ${sub}; }
 .fa-panel .fa-holder { margin: .3rem 0 .6rem 0; }
 .fa-panel table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
 .fa-panel th, .fa-panel td { text-align: left; vertical-align: top; padding: 3px 6px;
-  border-bottom: 1px solid rgba(128,128,128,.25); }
-.fa-panel .fa-note { color: #666; font-size: .8rem; }
-.fa-panel .fa-current { background: rgba(21,101,192,.09); }
+  border-bottom: 1px solid ${rule}; }
+.fa-panel .fa-note { color: ${note}; font-size: .8rem; }
+.fa-panel .fa-current { background: ${current}; }
 .fa-chip { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px;
-  margin-right: .35rem; vertical-align: -1px; border: 1px solid rgba(0,0,0,.3); }
+  margin-right: .35rem; vertical-align: -1px; border: 1px solid ${chip_border}; }
 .fa-panel ul.fa-changes { list-style: none; padding-left: 0; margin: 0; }
-.fa-panel ul.fa-changes li { padding: 3px 0; border-bottom: 1px solid rgba(128,128,128,.2); }
-.fa-panel li.fa-now { font-weight: 700; color: #1565c0; border-bottom: 2px solid #1565c0; }
-.fa-panel .fa-when { display: inline-block; min-width: 8.5rem; color: #444; }
+.fa-panel ul.fa-changes li { padding: 3px 0; border-bottom: 1px solid ${rule_light}; }
+.fa-panel li.fa-now { font-weight: 700; color: ${now}; border-bottom: 2px solid ${now}; }
+.fa-panel .fa-when { display: inline-block; min-width: 8.5rem; color: ${sub}; }
 </style>
-"""
+""").substitute(LIVE_PANELS)
 
 
 def _text(value) -> str:
@@ -142,61 +145,6 @@ def key_places_html(state: pd.DataFrame, date, *, places=KEY_PLACES) -> str:
         f"<th>Held on {esc(format_date(pd.Timestamp(date)))}</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
-
-
-def change_log(dataset: Dataset) -> pd.DataFrame:
-    """Every dated change, oldest first: captures, contest starts and ends, milestones.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``when``, ``when_text``, ``place_id``, ``text`` (plain), ``source_title``,
-        ``source_url``, ``event_id``.
-    """
-    names = dict(zip(dataset.places["id"], dataset.places["name"], strict=True))
-    rows = []
-    events = dataset.events[dataset.events["kind"] != "initial"]
-    captures = set(
-        zip(
-            events.loc[events["kind"] == "capture", "place_id"],
-            events.loc[events["kind"] == "capture", "date"],
-            strict=True,
-        )
-    )
-    for event in events.to_dict("records"):
-        name = names.get(event["place_id"], event["place_id"])
-        base = {
-            "place_id": event["place_id"],
-            "source_title": event.get("source_title"),
-            "source_url": event.get("source_url"),
-            "event_id": event["event_id"],
-        }
-        rows.append(
-            {
-                **base,
-                "when": event["date"],
-                "when_text": format_date(event["date"], event.get("date_precision") or "day"),
-                "text": describe_event(event, name),
-            }
-        )
-        end = event.get("end_date")
-        if (
-            event["kind"] == "contest"
-            and not pd.isna(end)
-            and (event["place_id"], end) not in captures
-        ):
-            rows.append(
-                {
-                    **base,
-                    "when": end,
-                    "when_text": format_date(end, event.get("end_precision") or "day"),
-                    "text": f"Fighting for {name} ended; {faction_name(event.get('from_faction'))} "
-                    "still holds it",
-                }
-            )
-    columns = ["when", "when_text", "place_id", "text", "source_title", "source_url", "event_id"]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["when", "place_id"], kind="stable").reset_index(drop=True)
 
 
 def changes_around(log: pd.DataFrame, date, *, before: int = 6, after: int = 4):

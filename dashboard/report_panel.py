@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import string
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +27,7 @@ from geodata.events import format_date
 from geodata.factions import FACTIONS
 from geodata.reader import ReadError, is_url, read_report, read_source
 from geodata.reader.rows import ROW_COLUMNS, add_claims
+from geodata.style import LIVE_PANELS, REPORT_COLOR, VERDICT_COLORS
 
 from . import state
 from .safe import esc, link, md, safe_url
@@ -34,28 +36,33 @@ __all__ = ["report_panel", "claims_html", "places_html", "report_marks"]
 
 _SOURCES = {"paste": "Paste the text", "file": "Upload a file", "url": "Give its URL"}
 _VERDICTS = {
-    "agrees": ("agrees", "#1b7837"),
-    "disagrees": ("disagrees", "#b2182b"),
-    "not-in-data": ("not in our data", "#5e3c99"),
-    "unclear": ("unclear", "#8c6d1f"),
+    "agrees": ("agrees", VERDICT_COLORS["agrees"]),
+    "disagrees": ("disagrees", VERDICT_COLORS["disagrees"]),
+    "not-in-data": ("not in our data", VERDICT_COLORS["not-in-data"]),
+    "unclear": ("unclear", VERDICT_COLORS["unclear"]),
 }
 _KINDS = {"capture": "took", "loss": "lost", "held": "holds", "contested": "fights for"}
-REPORT_COLOR = "#8e24aa"
 
-_CSS = """
+# Colours: geodata.style (a string.Template: CSS is full of braces).
+_CSS = string.Template("""
 <style>
 .fa-report table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 .fa-report th, .fa-report td { text-align: left; vertical-align: top; padding: 4px 6px;
-  border-bottom: 1px solid rgba(128,128,128,.25); }
+  border-bottom: 1px solid ${rule}; }
 .fa-report .fa-verdict { display: inline-block; padding: 1px 6px; border-radius: 3px;
-  color: #fff; font-weight: 600; font-size: .78rem; white-space: nowrap; }
-.fa-report .fa-quote { color: #555; font-style: italic; font-size: .8rem; }
+  color: ${verdict_text}; font-weight: 600; font-size: .78rem; white-space: nowrap; }
+.fa-report .fa-quote { color: ${quote}; font-style: italic; font-size: .8rem; }
 .fa-report tr.fa-claim td { border-bottom: none; padding-bottom: 0; }
-.fa-report .fa-note { color: #666; font-size: .8rem; }
+.fa-report .fa-note { color: ${note}; font-size: .8rem; }
 .fa-places > span { display: inline-block; margin: 0 1rem .25rem 0; }
-.fa-report .fa-mark { color: #8e24aa; font-weight: 700; }
+.fa-report .fa-mark { color: ${mark}; font-weight: 700; }
 </style>
-"""
+""").substitute(
+    LIVE_PANELS,
+    verdict_text=VERDICT_COLORS["text"],
+    quote=VERDICT_COLORS["other"],
+    mark=REPORT_COLOR,
+)
 
 
 def _faction(code) -> str:
@@ -98,7 +105,7 @@ def claims_html(report, dataset: Dataset) -> str:
         return "<div class='fa-report'><p>No claims of control found in this report.</p></div>"
     rows = []
     for c in report.claims:
-        label, color = _VERDICTS.get(c.verdict, (c.verdict, "#555"))
+        label, color = _VERDICTS.get(c.verdict, (c.verdict, VERDICT_COLORS["other"]))
         when = c.date or "no date"
         if c.date and not c.date_stated:
             when += " (report's date)"

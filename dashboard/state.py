@@ -10,7 +10,7 @@ sessions share). The URL carries:
 ``factions``
     Comma-separated faction codes shown, ``none`` for none (absent: all).
 ``layers``
-    Comma-separated layer keys shown (see :data:`dashboard.layers.LAYERS`),
+    Comma-separated layer keys shown (see :data:`geodata.style.LAYERS`),
     ``none`` for none (absent: all).
 ``compare``
     ``YYYY-MM-DD``: compare mode, this date beside ``date`` (which must be later).
@@ -25,8 +25,7 @@ import streamlit as st
 from geodata.dataset import Dataset
 from geodata.factions import FACTION_CODES, normalize_faction
 from geodata.gazetteer import GeocodeError
-
-from .layers import LAYERS
+from geodata.style import LAYERS
 
 __all__ = [
     "DEFAULT_DATE",

@@ -108,6 +108,23 @@ def _toggle_play() -> None:
     ss["_last_tick"] = time.monotonic()
 
 
+def _change_button(
+    column, label: str, key: str, icon: str, day: dt.date | None, *, none_help: str
+) -> None:
+    """A button that jumps to ``day``, the previous or next change; disabled (and
+    saying ``none_help``) when there is none."""
+    column.button(
+        label,
+        key=key,
+        icon=f":material/{icon}:",
+        on_click=_set_date,
+        args=(day,),
+        disabled=day is None,
+        help=f"Go to {format_date(pd.Timestamp(day))}" if day else none_help,
+        width="stretch",
+    )
+
+
 def timeline_controls(changes: list[dt.date], first: dt.date, last: dt.date) -> dt.date:
     """Draw the slider and buttons; return the chosen date."""
     ss = st.session_state
@@ -123,25 +140,16 @@ def timeline_controls(changes: list[dt.date], first: dt.date, last: dt.date) -> 
     date = ss["date"]
     prev_day, next_day = previous_change(changes, date), next_change(changes, date)
     cols = st.columns([1.25, 1.25, 1, 1.4, 3], vertical_alignment="bottom")
-    cols[0].button(
+    _change_button(
+        cols[0],
         "Previous change",
-        key="prev_change",
-        icon=":material/skip_previous:",
-        on_click=_set_date,
-        args=(prev_day,),
-        disabled=prev_day is None,
-        help=f"Go to {format_date(pd.Timestamp(prev_day))}" if prev_day else "No earlier change",
-        width="stretch",
+        "prev_change",
+        "skip_previous",
+        prev_day,
+        none_help="No earlier change",
     )
-    cols[1].button(
-        "Next change",
-        key="next_change",
-        icon=":material/skip_next:",
-        on_click=_set_date,
-        args=(next_day,),
-        disabled=next_day is None,
-        help=f"Go to {format_date(pd.Timestamp(next_day))}" if next_day else "No later change",
-        width="stretch",
+    _change_button(
+        cols[1], "Next change", "next_change", "skip_next", next_day, none_help="No later change"
     )
     playing = bool(ss.get("playing"))
     if cols[2].button(

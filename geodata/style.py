@@ -20,6 +20,24 @@ __all__ = [
     "LEGEND_TEXT",
     "CHANGED_RING_COLOR",
     "CHANGE_HATCH_WIDTH",
+    # live map block (below)
+    "LAYERS",
+    "RECENT_COLOR",
+    "SELECTED_COLOR",
+    "REPORT_COLOR",
+    "LIVE_TOWN_RING",
+    "LIVE_CONTESTED",
+    "LIVE_LAND",
+    "LIVE_BORDERS",
+    "LIVE_RECENT_STYLE",
+    "LIVE_SELECTED_STYLE",
+    "LIVE_REPORT_STYLE",
+    "LIVE_CHANGED_RING_STYLE",
+    "LIVE_LEGEND",
+    "LIVE_PAGE",
+    "LIVE_FRAME",
+    "LIVE_PANELS",
+    "VERDICT_COLORS",
     # render/export block (below)
     "ATTRIBUTION",
     "PRINT_COLORS",
@@ -81,6 +99,157 @@ def fill_opacity(medium: str, tier: str = "core", *, contested: bool = False) ->
     """
     value = _CORE_OPACITY[medium] * (NOMINAL_SHARE if tier == "nominal" else 1.0)
     return round(value * (0.75 if contested else 1.0), 3)
+
+
+# =========================================================================
+# Live map (dashboard/map) and the dashboard's panels.
+#
+# Leaflet style options (camelCase keys are Leaflet's own) and CSS values.
+# The frame's drawing code (dashboard/map/atlas.js, compare.js) gets
+# LIVE_FRAME and LIVE_PAGE from the base map's script rather than holding
+# literals. The values are those the live map always used.
+# =========================================================================
+
+#: Layers a user can show or hide in the live map: key -> label. Keys name
+#: layers of the scene, so the URL state can read them without a renderer.
+LAYERS = {
+    "territories": "Territories",
+    "fronts": "Front lines",
+    "towns": "Towns",
+    "labels": "Labels of key places",
+    "recent": "Recent changes",
+}
+
+#: Halo of a town that changed hands in the recent window.
+RECENT_COLOR = "#ffff00"
+#: Ring of the selected town; also the date mark of the dashboard's charts.
+SELECTED_COLOR = "#1565c0"
+#: Ring of a place named in the news report being checked.
+REPORT_COLOR = "#8e24aa"
+#: Ring of a town that is not contested (a contested one: the attacker's colour).
+LIVE_TOWN_RING = "#ffffff"
+
+#: Outline of a contested zone, in the attacker's colour.
+LIVE_CONTESTED = {"weight": 2.5, "dashArray": "7 5", "opacity": 0.95}
+
+#: Land fill of the base map (no tiles): the theatre's countries and the others.
+LIVE_LAND = {"theatre": "#f6f3ec", "other": "#e9e7e1"}
+#: Country outlines of the base map.
+LIVE_BORDERS = {
+    "theatre": {"color": "#2f2f2f", "weight": 1.6},
+    "other": {"color": "#7a7a7a", "weight": 1.0},
+    "opacity": 0.9,
+}
+
+#: Halo of a recent change (Leaflet circle marker).
+LIVE_RECENT_STYLE = {
+    "radius": 13,
+    "stroke": True,
+    "color": "#d4b000",
+    "weight": 1,
+    "fillColor": RECENT_COLOR,
+    "fillOpacity": 0.75,
+}
+#: Ring of the selected town.
+LIVE_SELECTED_STYLE = {
+    "radius": 15,
+    "fill": False,
+    "color": SELECTED_COLOR,
+    "weight": 3,
+    "dashArray": "5 3",
+}
+#: Ring of a place named in the news report being checked.
+LIVE_REPORT_STYLE = {
+    "radius": 17,
+    "fill": False,
+    "color": REPORT_COLOR,
+    "weight": 3,
+    "opacity": 0.95,
+}
+#: Compare mode: ring of a town that changed hands between the two dates.
+LIVE_CHANGED_RING_STYLE = {
+    "radius": 11,
+    "color": CHANGED_RING_COLOR,
+    "weight": 3,
+    "fill": False,
+    "opacity": 1,
+}
+
+#: Swatches of the live map's legend (CSS values).
+LIVE_LEGEND = {
+    "swatch_border": "rgba(0,0,0,.35)",
+    "swatch_opacity": ".85",
+    "town_fill": "#d43300",
+    "town_edge": "#fff",
+    "town_shadow": "#888",
+    "contested_ring": "#1a1a1a",
+    "front_casing": "#fff",
+    "halo_opacity": ".8",
+    "zone_border": "#1a1a1a",
+    "zone_fill": "rgba(215,48,31,.25)",
+    "grey_rgb": "120,120,120",
+    "border": LIVE_BORDERS["theatre"]["color"],
+}
+
+#: Colours of the map frame's page: sea, labels, legend box, compare boxes (CSS values).
+LIVE_PAGE = {
+    "sea": "#cfdde8",
+    "text": "#111",
+    "halo": "#fff",
+    "country": "#6b7280",
+    "theatre": "#374151",
+    "box": "rgba(255,255,255,.95)",
+    "box_shadow": "rgba(0,0,0,.35)",
+    "button_border": "#bbb",
+    "button": "#fff",
+    "focus": SELECTED_COLOR,
+    "rule": "#ddd",
+    "note": "#555",
+    "hint": "#666",
+    "sub": "#444",
+    "split": "#fff",
+}
+
+#: What the frame's drawing code draws itself (dashboard/map/atlas.js, compare.js).
+LIVE_FRAME = {
+    # Towns on one canvas: radius and ring width in pixels.
+    "town": {"radius": 5, "key_radius": 7, "line": 1.5, "contested_line": 3.5},
+    # A white casing under front lines, then the line (dashed across nominal land).
+    "front_casing": {"color": "#ffffff", "weight": 6.5, "opacity": 0.9, "lineCap": "round"},
+    "front": {"weight": 3.5, "nominal_weight": 2.5, "nominal_dash": "7 6", "opacity": 1},
+    # Compare mode: a white casing ring under each changed town's ring.
+    "ring_casing": {"color": "#ffffff", "radius": 2, "weight": 3, "opacity": 0.9},
+    # Compare mode: outline and hatching of land that changed hands.
+    "hatch": {
+        "fallback": "#555555",
+        "weight": 1.5,
+        "opacity": 0.95,
+        "fill_opacity": 0.9,
+        "spacing": 9,
+    },
+}
+
+#: The dashboard's side panels next to the map (CSS values).
+LIVE_PANELS = {
+    "sub": "#444",
+    "note": "#666",
+    "rule": "rgba(128,128,128,.25)",
+    "rule_light": "rgba(128,128,128,.2)",
+    "current": "rgba(21,101,192,.09)",  # SELECTED_COLOR, faint: the event in force
+    "chip_border": "rgba(0,0,0,.3)",
+    "now": SELECTED_COLOR,
+}
+
+#: The news-report panel: a verdict's badge (white text on its colour);
+#: "other" also greys the report's quoted sentences.
+VERDICT_COLORS = {
+    "agrees": "#1b7837",
+    "disagrees": "#b2182b",
+    "not-in-data": "#5e3c99",
+    "unclear": "#8c6d1f",
+    "other": "#555",
+    "text": "#fff",
+}
 
 
 # =========================================================================

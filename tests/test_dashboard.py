@@ -6,23 +6,31 @@ import datetime as dt
 import json
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit_folium
 from folium.elements import JSCSSMixin
 
-from dashboard import assets, charts, layers, panels, state
-from dashboard.mapview import nearest_town
+from dashboard import charts, panels, state
+from dashboard.map import assets, base, legend, mount
+from dashboard.map import payload as map_payload
+from dashboard.map import script as map_script
+from dashboard.map.mount import nearest_town
 from dashboard.safe import esc, link, safe_url
 from dashboard.search import find_place
 from dashboard.timeline import next_change, previous_change, step
-from geodata import Dataset
+from geodata import Dataset, history
 from geodata.factions import FACTION_CODES
-from geodata.scene import build_scene
+from geodata.scene import KEY_PLACES, build_scene
+from geodata.style import LAYERS
 from geodata.timeline import change_dates, control_at
 
 EVIL = "<img src=x onerror=alert(1)>"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +105,7 @@ def test_link_escapes_url_and_text():
 
 @pytest.fixture(scope="module")
 def payload(builtin):
-    return layers.scene_payload(build_scene(builtin, "2016-03-27"))
+    return map_payload.scene_payload(build_scene(builtin, "2016-03-27"))
 
 
 EXTENT = (35.4, 28.8, 48.9, 37.7)
@@ -105,7 +113,7 @@ EXTENT = (35.4, 28.8, 48.9, 37.7)
 
 def base_script(extent=EXTENT):
     """The base map and the script streamlit-folium would send for it."""
-    m = layers.base_map(
+    m = base.base_map(
         extent, leaflet_js="LEAFLET.js", leaflet_css="LEAFLET.css", base_data_url="BASE.json"
     )
     m.get_root().render()
@@ -114,8 +122,8 @@ def base_script(extent=EXTENT):
 
 def script_for(payload, **options):
     options.setdefault("title", "t")
-    data = layers.parse_expression(layers.epoch_data(payload))
-    return layers.date_script(payload, epoch="e1", data=data, date="2016-03-27", **options)
+    data = map_payload.parse_expression(map_payload.epoch_data(payload))
+    return map_script.date_script(payload, epoch="e1", data=data, date="2016-03-27", **options)
 
 
 def test_payload_has_every_town_and_its_state(payload, builtin):
@@ -146,7 +154,7 @@ def test_payload_has_every_town_and_its_state(payload, builtin):
 
 
 def test_epoch_data_is_compact_columns_of_the_payload(payload):
-    data = json.loads(layers.epoch_data(payload))  # also valid JSON
+    data = json.loads(map_payload.epoch_data(payload))  # also valid JSON
     towns = data["towns"]
     holders = towns.pop("holders")
     assert len(holders) == len(set(holders)) < len(payload["towns"])
@@ -162,7 +170,7 @@ def test_epoch_data_is_compact_columns_of_the_payload(payload):
     assert sent[0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
     assert len(data["fronts"]["features"]) == len(payload["fronts"]["features"])
     # Columns, not one object per town: much smaller than the payload itself.
-    assert len(layers.epoch_data(payload)) < len(json.dumps(payload))
+    assert len(map_payload.epoch_data(payload)) < len(json.dumps(payload))
 
 
 def test_map_uses_only_our_leaflet_and_no_cdn(payload):
@@ -211,7 +219,7 @@ def test_date_script_names_the_layers_shown_and_defers_the_data(payload):
 
 
 def test_hostile_strings_are_escaped_on_the_map(evil):
-    payload = layers.scene_payload(build_scene(evil, "2016-03-27"))
+    payload = map_payload.scene_payload(build_scene(evil, "2016-03-27"))
     script = script_for(payload, title=f"Control {EVIL}", selected="palmyra")
     assert "<img" not in script and "<script" not in script and "</" not in script
     # The title goes as text (the frame sets textContent), JSON-escaped for the script.
@@ -224,19 +232,21 @@ def test_hostile_strings_are_escaped_on_the_map(evil):
 
 
 def test_legend_names_only_the_factions_drawn(builtin):
-    payload = layers.scene_payload(build_scene(builtin, "2017-10-20", factions=["ISIS", "SDF"]))
+    payload = map_payload.scene_payload(
+        build_scene(builtin, "2017-10-20", factions=["ISIS", "SDF"])
+    )
     named = {e["code"] for e in payload["legend"] if e["kind"] == "faction"}
     assert named == {"ISIS", "SDF"}
     assert {t["fill"] for t in payload["towns"]} == {"#1a1a1a", "#e8d81b"}
 
 
 def test_legend_lists_factions_and_drops_hidden_layers(payload):
-    full = layers.legend_html(payload["legend"], title="T", shown=set(layers.LAYERS))
+    full = legend.legend_html(payload["legend"], title="T", shown=set(LAYERS))
     front = "Front (dashed: nominal land)"
     assert "Syrian government" in full and front in full
     assert "Changed in the last 28 days" in full and "Contested area" in full
     assert "Core: land within reach" in full and "Light: nominal land" in full
-    bare = layers.legend_html(payload["legend"], title="T", shown={"towns"})
+    bare = legend.legend_html(payload["legend"], title="T", shown={"towns"})
     assert front not in bare and "Contested area" not in bare and "nominal" not in bare
 
 
@@ -262,18 +272,40 @@ def test_place_panel_shows_whole_history_with_sources(builtin):
 
 
 def test_change_log_and_what_changed(builtin, evil):
-    log = panels.change_log(builtin)
+    log = history.change_log(builtin)
     assert log["when"].is_monotonic_increasing
     assert "initial" not in set(builtin.events.set_index("event_id").loc[log["event_id"], "kind"])
     past, future = panels.changes_around(log, "2016-03-27", before=3, after=2)
     assert len(past) == 3 and len(future) == 2
     assert (past["when"] <= "2016-03-27").all() and (future["when"] > "2016-03-27").all()
-    html = panels.changes_html(panels.change_log(evil), "2015-05-20")
+    html = panels.changes_html(history.change_log(evil), "2015-05-20")
     assert "<img" not in html and 'href="javascript' not in html
 
 
 # ---------------------------------------------------------------------------
 # URL state
+
+
+def _modules_after_import(module: str) -> set[str]:
+    """The modules a fresh interpreter holds after importing ``module``."""
+    code = f"import sys, {module}; print(' '.join(sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return set(out.stdout.split())
+
+
+def test_url_state_loads_no_map_renderer():
+    # The layer keys live in geodata.style: reading a URL needs no folium.
+    loaded = _modules_after_import("dashboard.state")
+    assert "folium" not in loaded and "xyzservices" not in loaded
+
+
+def test_caches_depend_on_no_view():
+    loaded = _modules_after_import("dashboard.cache")
+    views = {"charts", "panels", "app", "compare_view", "map.mount", "map.base", "map.script"}
+    assert not {f"dashboard.{v}" for v in views} & loaded
+    assert "folium" not in loaded
 
 
 @pytest.mark.parametrize(
@@ -346,7 +378,7 @@ def test_step_rejects_unknown_speed(changes):
 
 
 def test_control_segments_tile_the_timeline(builtin):
-    segments = charts.control_segments(builtin)
+    segments = history.control_segments(builtin)
     assert (segments["start"] < segments["end"]).all()
     for _, runs in segments.groupby("place_id"):
         # Consecutive runs of a place touch and differ.
@@ -430,22 +462,21 @@ def test_leaflet_static_copy_is_complete_and_idempotent(tmp_path):
 def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
     import streamlit as st
 
-    from dashboard import mapview
-    from dashboard.layers import epoch_data, parse_expression, scene_payload
+    from dashboard.map.payload import epoch_data, parse_expression, scene_payload
     from geodata import load_builtin
     from geodata.scene import build_scene
 
-    assert all(hasattr(streamlit_folium, name) for name in mapview.SF_PARTS)
+    assert all(hasattr(streamlit_folium, name) for name in mount.SF_PARTS)
     state: dict = {}
     sent: list[dict] = []
     monkeypatch.setattr(st, "session_state", state)
-    monkeypatch.setattr(mapview.streamlit_folium, "_component_func", lambda **k: sent.append(k))
+    monkeypatch.setattr(mount.streamlit_folium, "_component_func", lambda **k: sent.append(k))
     payload = scene_payload(build_scene(load_builtin(), "2016-03-27"))
     data = parse_expression(epoch_data(payload))
 
     def step(title):
-        script = layers.date_script(payload, epoch="e1", data=data, title=title)
-        mapview.show_map(script, towns=payload["towns"], extent=(34.5, 28.5, 49.0, 38.0))
+        script = map_script.date_script(payload, epoch="e1", data=data, title=title)
+        mount.show_map(script, towns=payload["towns"], extent=(34.5, 28.5, 49.0, 38.0))
 
     for _ in range(5):
         step("Control of towns, 27 March 2016")
@@ -465,18 +496,18 @@ def test_control_chart_keeps_key_places_and_stays_small():
     from bench.synthetic import synthetic_dataset
     from dashboard import charts
 
-    big = charts.control_segments(synthetic_dataset(300, 5))
-    kept = charts.busiest_places(big)
+    big = history.control_segments(synthetic_dataset(300, 5))
+    kept = history.busiest_places(big, first=KEY_PLACES)
     assert kept["place_id"].nunique() == charts.MAX_CHART_PLACES
     charts.control_chart(kept).to_dict()  # under Altair's row limit: no MaxRowsError
     from geodata import load_builtin
 
-    builtin = charts.control_segments(load_builtin())
-    kept = charts.busiest_places(builtin)
+    builtin = history.control_segments(load_builtin())
+    kept = history.busiest_places(builtin, first=KEY_PLACES)
     assert kept["place_id"].nunique() == charts.MAX_CHART_PLACES  # 500+ towns: capped
-    assert set(charts.KEY_PLACES) <= set(kept["place_id"])  # the seven key places stay
-    small = builtin[builtin["place_id"].isin(charts.KEY_PLACES)]
-    assert charts.busiest_places(small) is small
+    assert set(KEY_PLACES) <= set(kept["place_id"])  # the seven key places stay
+    small = builtin[builtin["place_id"].isin(KEY_PLACES)]
+    assert history.busiest_places(small, first=KEY_PLACES) is small
 
 
 def test_neighbour_epochs_are_warmed_in_the_background(builtin, monkeypatch):
@@ -502,7 +533,7 @@ def test_neighbour_epochs_are_warmed_in_the_background(builtin, monkeypatch):
 
 
 def test_base_data_has_land_outlines_and_names_as_text(tmp_path):
-    data = json.loads(layers.base_data())
+    data = json.loads(map_payload.base_data())
     assert len(data["land"]["features"]) == len(data["lines"]["features"]) >= 8
     names = {label["name"]: label["theatre"] for label in data["labels"]}
     assert names["Syria"] and names["Iraq"] and not names["Turkey"]
@@ -512,3 +543,34 @@ def test_base_data_has_land_outlines_and_names_as_text(tmp_path):
     assets.ensure_base_data(tmp_path)  # unchanged: not rewritten
     assert path.stat().st_mtime_ns == stamp
     assert assets.BASE_DATA_URL.endswith("app/static/atlas/base.json")
+
+
+def test_no_colour_literal_in_the_dashboard():
+    """Colours of the live map, the panels and the frame's JS come from geodata.style."""
+    import ast
+
+    colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b|rgba?\(\s*\d")
+    root = ROOT / "dashboard"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:40]!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and colour.search(node.value)
+        ]
+    for path in sorted(root.rglob("*.js")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if colour.search(line.split("//")[0]):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:40]!r}")
+    assert not found, found

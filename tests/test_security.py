@@ -218,10 +218,12 @@ def _many_changes(n_places: int = 300, changes: int = 40) -> Dataset:
 def test_charts_stay_under_altair_row_limit_and_a_failure_is_not_retried(monkeypatch):
     """(6) medium: a large valid upload broke both charts (Altair's 5,000-row
     limit) and the failing chart was rebuilt on every slider step."""
-    from dashboard import cache, charts
+    from dashboard import charts
+    from geodata.history import busiest_places, control_segments
+    from geodata.scene import KEY_PLACES
 
     data = _many_changes()
-    segments = charts.busiest_places(charts.control_segments(data))
+    segments = busiest_places(control_segments(data), first=KEY_PLACES)
     assert len(segments) <= charts.MAX_CHART_ROWS
     spec = charts.control_chart(segments).to_dict()  # raised MaxRowsError before
     assert len(next(iter(spec["datasets"].values()))) <= charts.MAX_CHART_ROWS
@@ -240,12 +242,12 @@ def test_charts_stay_under_altair_row_limit_and_a_failure_is_not_retried(monkeyp
         raise ValueError("chart library refused the data")
 
     monkeypatch.setattr(charts, "area_chart", broken)
-    cache.area_spec.clear()
+    charts.area_spec.clear()
     try:
-        assert cache.area_spec(data, "k-broken") is None
-        assert cache.area_spec(data, "k-broken") is None  # cached: not rebuilt
+        assert charts.area_spec(data, "k-broken") is None
+        assert charts.area_spec(data, "k-broken") is None  # cached: not rebuilt
     finally:
-        cache.area_spec.clear()
+        charts.area_spec.clear()
     assert len(calls) == 1
 
 

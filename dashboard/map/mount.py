@@ -1,10 +1,10 @@
 """The live map: mounted once, then updated in place.
 
 streamlit-folium keys its component on a hash of the base map's script plus
-our ``key``. The base map (:func:`dashboard.layers.base_map`) is the same on
+our ``key``. The base map (:func:`dashboard.map.base.base_map`) is the same on
 every run, so the component — the map frame and its Leaflet map — is created
 once per session; each run only sends the date's script
-(:func:`dashboard.layers.date_script`) as the component's ``feature_group``,
+(:func:`dashboard.map.script.date_script`) as the component's ``feature_group``,
 which the frame evaluates without touching the view. ``center``/``zoom`` are
 sent only when a search asks the map to move.
 
@@ -25,9 +25,9 @@ import streamlit as st
 import streamlit_folium
 
 from .assets import BASE_DATA_URL, LEAFLET_CSS_URL, LEAFLET_JS_URL
-from .layers import base_map
+from .base import base_map
 
-__all__ = ["MAP_KEY", "MAP_HEIGHT", "nearest_town", "show_map"]
+__all__ = ["MAP_KEY", "MAP_HEIGHT", "SF_PARTS", "nearest_town", "show_map"]
 
 MAP_KEY = "atlas-map"
 MAP_HEIGHT = 640
@@ -163,7 +163,7 @@ def show_map(script: str, *, towns: list[dict], extent: tuple[float, float, floa
     Parameters
     ----------
     script : str
-        The date's script (:func:`dashboard.layers.date_script`).
+        The date's script (:func:`dashboard.map.script.date_script`).
     towns : list of dict
         The epoch's towns (``payload["towns"]``), to name the one clicked.
     extent : tuple

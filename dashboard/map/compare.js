@@ -23,6 +23,8 @@ window.__faCompare = (function () {
   var syncing = false;
   var folded = false;    // the legend was folded on entering compare mode
   var COLOR = /^#[0-9a-fA-F]{6}$/;
+  // Colours and widths: geodata.style's LIVE_FRAME and LIVE_PAGE (see atlas.js).
+  var S = window.__faStyle.frame, PAGE = window.__faStyle.page;
 
   // The second map's div. Never written out whole in this file: streamlit-folium
   // switches the frame to its two-map layout when the script names that div.
@@ -33,12 +35,12 @@ window.__faCompare = (function () {
     var style = document.createElement('style');
     style.id = 'fa-compare-css';
     style.textContent =
-      '.fa-when { background: rgba(255,255,255,.95); padding: 3px 8px; border-radius: 4px;' +
-      ' box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 700 12.5px/1.3 "Helvetica Neue", Arial,' +
-      ' sans-serif; color: #111; }' +
-      '.fa-when .fa-sub { font-weight: 400; font-size: 11px; color: #444; }' +
+      '.fa-when { background: ' + PAGE.box + '; padding: 3px 8px; border-radius: 4px;' +
+      ' box-shadow: 0 1px 4px ' + PAGE.box_shadow + '; font: 700 12.5px/1.3 "Helvetica Neue",' +
+      ' Arial, sans-serif; color: ' + PAGE.text + '; }' +
+      '.fa-when .fa-sub { font-weight: 400; font-size: 11px; color: ' + PAGE.sub + '; }' +
       '#parent.fa-split #map_div, #parent.fa-split #' + SECOND + ' { box-sizing: border-box; }' +
-      '#parent.fa-split #' + SECOND + ' { border-right: 2px solid #fff; }';
+      '#parent.fa-split #' + SECOND + ' { border-right: 2px solid ' + PAGE.split + '; }';
     document.head.appendChild(style);
   }
 
@@ -133,9 +135,10 @@ window.__faCompare = (function () {
     ids.forEach(function (id) {
       var at = atlas.position(id);
       if (!at) { return; }
-      group.addLayer(L.circleMarker(at, Object.assign({pane: 'recent', interactive: false,
-        radius: style.radius + 2, color: '#ffffff', weight: style.weight + 3, fill: false,
-        opacity: 0.9}, {})));
+      var casing = S.ring_casing;  // a white ring under the coloured one
+      group.addLayer(L.circleMarker(at, {pane: 'recent', interactive: false,
+        radius: style.radius + casing.radius, color: casing.color,
+        weight: style.weight + casing.weight, fill: false, opacity: casing.opacity}));
       group.addLayer(L.circleMarker(at, Object.assign({pane: 'recent', interactive: false},
         style)));
     });
@@ -156,9 +159,9 @@ window.__faCompare = (function () {
     var layer = L.geoJSON(data.land, {
       renderer: renderer, interactive: false,
       style: function (f) {
-        var color = COLOR.test(f.properties.color) ? f.properties.color : '#555555';
+        var color = COLOR.test(f.properties.color) ? f.properties.color : S.hatch.fallback;
         colors[color] = true;
-        return {color: color, weight: 1.5, opacity: 0.95, dashArray: null,
+        return {color: color, weight: S.hatch.weight, opacity: S.hatch.opacity, dashArray: null,
                 fillColor: 'url(#fa-hatch-' + color.slice(1) + ')', fillOpacity: 1};
       }
     });
@@ -172,14 +175,14 @@ window.__faCompare = (function () {
         var pattern = L.SVG.create('pattern');
         pattern.setAttribute('id', 'fa-hatch-' + color.slice(1));
         pattern.setAttribute('patternUnits', 'userSpaceOnUse');
-        pattern.setAttribute('width', '9');
-        pattern.setAttribute('height', '9');
+        pattern.setAttribute('width', String(S.hatch.spacing));
+        pattern.setAttribute('height', String(S.hatch.spacing));
         pattern.setAttribute('patternTransform', 'rotate(45)');
         var line = L.SVG.create('rect');
         line.setAttribute('width', String(data.hatch_width));
-        line.setAttribute('height', '9');
+        line.setAttribute('height', String(S.hatch.spacing));
         line.setAttribute('fill', color);
-        line.setAttribute('fill-opacity', '0.9');
+        line.setAttribute('fill-opacity', String(S.hatch.fill_opacity));
         pattern.appendChild(line);
         defs.appendChild(pattern);
       });

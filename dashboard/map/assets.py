@@ -12,7 +12,7 @@ The base map's geography (land, country outlines and names) is written there
 too, as ``static/atlas/base.json``: the map frame fetches it once, instead of
 receiving it in the base map's script on every run.
 
-Run ``python -m dashboard.assets [APP_DIR]`` to write them ahead of time (the
+Run ``python -m dashboard.map.assets [APP_DIR]`` to write them ahead of time (the
 Makefile does); the dashboard also does it, idempotently, on start-up.
 """
 
@@ -23,6 +23,8 @@ import shutil
 import sys
 from importlib import resources
 from pathlib import Path
+
+from geodata.files import write_atomic
 
 __all__ = [
     "LEAFLET_FILES",
@@ -52,7 +54,7 @@ LEAFLET_FILES = (
 _STATIC_FROM_COMPONENT = "../../app/static/leaflet/"
 LEAFLET_JS_URL = _STATIC_FROM_COMPONENT + "leaflet.js"
 LEAFLET_CSS_URL = _STATIC_FROM_COMPONENT + "leaflet.css"
-#: The base map's geography (:func:`dashboard.layers.base_data`), fetched once by the frame.
+#: The base map's geography (:func:`dashboard.map.payload.base_data`), fetched once by the frame.
 BASE_DATA_URL = "../../app/static/atlas/base.json"
 
 
@@ -107,7 +109,7 @@ def ensure_leaflet_static(app_dir: str | Path) -> Path:
 
 
 def ensure_base_data(app_dir: str | Path) -> Path:
-    """Write :func:`dashboard.layers.base_data` to ``<app_dir>/static/atlas/base.json``.
+    """Write :func:`dashboard.map.payload.base_data` to ``<app_dir>/static/atlas/base.json``.
 
     Rewritten only when its content changed (atomically, like the Leaflet
     files), so calling it on every start-up is cheap.
@@ -117,9 +119,8 @@ def ensure_base_data(app_dir: str | Path) -> Path:
     pathlib.Path
         The file.
     """
-    from geodata.files import write_atomic
-
-    from .layers import base_data
+    # Here, not at the top: copying Leaflet needs neither geopandas nor the borders.
+    from .payload import base_data
 
     target = Path(app_dir) / "static" / "atlas" / "base.json"
     content = base_data().encode("utf-8")
@@ -130,6 +131,7 @@ def ensure_base_data(app_dir: str | Path) -> Path:
 
 
 if __name__ == "__main__":
-    app = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
+    # Default: the checkout's root, where app.py is (dashboard/map/assets.py -> ../../..).
+    app = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2]
     print(ensure_leaflet_static(app))
     print(ensure_base_data(app))

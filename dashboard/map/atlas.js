@@ -1,17 +1,20 @@
 /* Frontline Atlas: the date layers of the live map, drawn in the map frame.
  *
- * Loaded once with the base map (dashboard/layers.py adds it to the map's
- * script). Each slider step, streamlit-folium evaluates a short script made
- * by dashboard.layers.date_script, which calls window.__fa.draw with the
+ * Loaded once with the base map (dashboard/map/elements.py adds it to the
+ * map's script). Each slider step, streamlit-folium evaluates a short script
+ * made by dashboard.map.script.date_script, which calls window.__fa.draw with the
  * map, a new group for the date's halos, the epoch's id, a function
  * returning the epoch's data (only called when the epoch is new: the frame
  * keeps the last epoch's layers on the map) and the options of the date.
  *
  * Every string from the data reaches the page as text (textContent), never
- * as HTML; the legend's HTML comes escaped from dashboard.layers.legend_html.
+ * as HTML; the legend's HTML comes escaped from dashboard.map.legend.legend_html.
+ *
+ * Colours, widths and dashes come from window.__faStyle (geodata.style's
+ * LIVE_FRAME and LIVE_PAGE), set just before this file.
  *
  * makeAtlas() makes one drawer per map: window.__fa draws the main map;
- * compare mode (dashboard/js/compare.js) makes a second one, "secondary",
+ * compare mode (dashboard/map/compare.js) makes a second one, "secondary",
  * for the map of the earlier date (no legend, no test globals).
  */
 window.__faMake = function makeAtlas(settings) {
@@ -20,6 +23,7 @@ window.__faMake = function makeAtlas(settings) {
   var kept = null;     // the last epoch's layers: {id, index, towns, ...}
   var tip = null;      // one tooltip, moved to the town under the pointer
   var legend = null;   // one legend control, its content replaced per date
+  var S = window.__faStyle.frame;
 
   function element(tag, className, text) {
     var e = document.createElement(tag);
@@ -115,13 +119,15 @@ window.__faMake = function makeAtlas(settings) {
         ctx.arc(x, y, r, 0, 2 * Math.PI);
         ctx.fillStyle = this._colors[t.fill[i]];
         ctx.fill();
-        ctx.lineWidth = (t.flags[i] & 2) === 2 ? 3.5 : 1.5;
+        ctx.lineWidth = (t.flags[i] & 2) === 2 ? S.town.contested_line : S.town.line;
         ctx.strokeStyle = this._colors[t.ring[i]];
         ctx.stroke();
       }
     },
 
-    _radius: function (i) { return (this._t.flags[i] & 1) === 1 ? 7 : 5; },
+    _radius: function (i) {
+      return (this._t.flags[i] & 1) === 1 ? S.town.key_radius : S.town.radius;
+    },
 
     // The town under a layer point nearest to it (towns a few pixels apart,
     // like Mosul and Qaraqosh at the theatre's zoom, overlap), or -1.
@@ -212,16 +218,16 @@ window.__faMake = function makeAtlas(settings) {
     var fronts = [];
     if (vertices(data.fronts) <= MAX_CASED_VERTICES) {
       fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false,
-        smoothFactor: 2, style: {color: '#ffffff', weight: 6.5, opacity: 0.9,
-                                 lineCap: 'round'}}));
+        smoothFactor: 2, style: S.front_casing}));
     }
     // Solid where towns of both sides are within reach (core), dashed across
     // nominal land.
     fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false, smoothFactor: 2,
       style: function (f) {
         var nominal = f.properties.tier === 'nominal';
-        return {color: data.front_color, weight: nominal ? 2.5 : 3.5, opacity: 1,
-                lineCap: nominal ? 'butt' : 'round', dashArray: nominal ? '7 6' : null};
+        return {color: data.front_color, weight: nominal ? S.front.nominal_weight : S.front.weight,
+                opacity: S.front.opacity, lineCap: nominal ? 'butt' : 'round',
+                dashArray: nominal ? S.front.nominal_dash : null};
       }}));
     out.fronts = L.layerGroup(fronts);
     var keyTowns = [];
@@ -285,7 +291,7 @@ window.__faMake = function makeAtlas(settings) {
     if (legend._map !== map) { legend.addTo(map); }
     var div = legend.getContainer();
     if (div.__faHtml !== html) {
-      div.innerHTML = html;  // escaped by dashboard.layers.legend_html
+      div.innerHTML = html;  // escaped by dashboard.map.legend.legend_html
       div.__faHtml = html;
       collapse(div, !!window.__faLegendCollapsed);
     }

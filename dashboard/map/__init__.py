@@ -1,0 +1,27 @@
+"""The live map: a folium base map mounted once, and a script per date.
+
+Modules, upstream first:
+
+- :mod:`~dashboard.map.payload` — the wire format: an epoch's data
+  (:func:`~dashboard.map.payload.scene_payload`,
+  :func:`~dashboard.map.payload.epoch_data`) and the base map's geography,
+  as JSON for the browser (no Streamlit, no folium);
+- :mod:`~dashboard.map.elements` — the base map's folium elements: the
+  frame's drawing code (``atlas.js``, ``compare.js``), CSS, geography loader;
+- :mod:`~dashboard.map.base` — :func:`~dashboard.map.base.base_map`, panes,
+  base layers;
+- :mod:`~dashboard.map.legend` — the legend's HTML;
+- :mod:`~dashboard.map.script` — :func:`~dashboard.map.script.date_script`,
+  what one date shows;
+- :mod:`~dashboard.map.assets` — Leaflet and the geography as static files
+  (``python -m dashboard.map.assets``);
+- :mod:`~dashboard.map.mount` — :func:`~dashboard.map.mount.show_map`, the
+  map on the page (the only one here that imports Streamlit).
+
+Colours, widths and dashes all come from :mod:`geodata.style`. This
+``__init__`` imports nothing, so that the caches (which need only the
+payload) and ``python -m dashboard.map.assets`` load neither Streamlit nor
+folium.
+"""
+
+__all__: list[str] = []

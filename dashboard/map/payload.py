@@ -1,0 +1,372 @@
+"""The live map's wire format: the data the browser receives, as JSON.
+
+:func:`scene_payload` turns a :class:`geodata.scene.Scene` into plain
+JSON-ready data, which the dashboard caches per epoch
+(:class:`dashboard.cache.EpochLayers`); :func:`epoch_data` packs it as
+compact JSON for the frame's drawing code (``dashboard/map/atlas.js``), and
+:func:`parse_expression` wraps that for a script. The date's script
+(:mod:`dashboard.map.script`) hands it to the frame. :func:`base_data` is
+the base map's geography (land, country outlines and names), which the frame
+fetches once as a static file (:mod:`dashboard.map.assets`).
+
+Strings from the data reach the page as text (the frame sets
+``textContent``). This module imports neither Streamlit nor folium: the
+caches (:mod:`dashboard.cache`) and the static files depend on it alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.borders import load_borders
+from geodata.describe import holder_text
+from geodata.factions import faction_color
+from geodata.scene import Scene
+from geodata.style import (
+    FRONT_COLOR,
+    LIVE_BORDERS,
+    LIVE_CONTESTED,
+    LIVE_LAND,
+    LIVE_TOWN_RING,
+    fill_opacity,
+)
+
+__all__ = [
+    "scene_payload",
+    "epoch_data",
+    "parse_expression",
+    "script_json",
+    "base_data",
+]
+
+_DIGITS = 4  # ~10 m: plenty for a map, and a third of the JSON
+
+
+def _round(geometry):
+    return shapely.transform(geometry, lambda c: np.round(c, _DIGITS))
+
+
+def _feature(geometry, properties: dict, *, raw: bool = False) -> dict:
+    """A GeoJSON Feature; with ``raw``, its geometry stays the GeoJSON text GEOS wrote.
+
+    GEOS writes the GeoJSON (shortest decimals) far quicker than shapely's
+    ``mapping()`` builds it in Python; raw text also skips parsing it here
+    only to print it again for the browser (see :func:`epoch_data`).
+    """
+    text = shapely.to_geojson(_round(geometry))
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": text if raw else json.loads(text),
+    }
+
+
+def _collection_json(collection: dict) -> str:
+    """JSON of a FeatureCollection whose geometries are GeoJSON text (``raw``)."""
+    features = ",".join(
+        '{"type":"Feature","properties":'
+        + json.dumps(f["properties"], ensure_ascii=False, separators=(",", ":"))
+        + ',"geometry":'
+        + f["geometry"]
+        + "}"
+        for f in collection["features"]
+    )
+    return '{"type":"FeatureCollection","features":[' + features + "]}"
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _notna(value) -> bool:
+    return value is not None and not (not isinstance(value, str) and pd.isna(value))
+
+
+# ---------------------------------------------------------------------------
+# Data for one epoch
+# ---------------------------------------------------------------------------
+
+
+def _territory_features(scene: Scene) -> list[dict]:
+    features = []
+    for row in scene.territories.itertuples():
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        contested = row.status == "contested" and _notna(row.contested_by)
+        tier = getattr(row, "tier", "core")
+        style = {
+            "stroke": bool(contested),
+            "color": faction_color(row.contested_by) if contested else row.color,
+            "weight": LIVE_CONTESTED["weight"] if contested else 0,
+            "dashArray": LIVE_CONTESTED["dashArray"] if contested else None,
+            "opacity": LIVE_CONTESTED["opacity"],
+            "fillColor": row.color,
+            "fillOpacity": fill_opacity("live", tier, contested=contested),
+        }
+        # ~300 m: invisible at the zooms a theatre map is read at, halves the JSON.
+        geometry = row.geometry.simplify(0.003, preserve_topology=True)
+        features.append(
+            _feature(
+                geometry,
+                {
+                    "faction": row.faction,
+                    "status": row.status,
+                    "contested_by": row.contested_by if contested else None,
+                    "tier": tier,
+                    "style": style,
+                },
+                raw=True,
+            )
+        )
+    return features
+
+
+def _front_features(scene: Scene) -> list[dict]:
+    return [
+        _feature(
+            row.geometry,
+            {"factions": [row.faction_a, row.faction_b], "tier": getattr(row, "tier", "core")},
+            raw=True,
+        )
+        for row in scene.front_lines.itertuples()
+        if row.geometry is not None and not row.geometry.is_empty
+    ]
+
+
+def scene_payload(scene: Scene) -> dict:
+    """Return what a scene's date layers need, as JSON-ready data.
+
+    Everything here depends only on the control state, so it is the same for
+    every date of an epoch; per-date extras (recent changes, the selected
+    place, the legend title) are added by :func:`dashboard.map.script.date_script`.
+
+    Parameters
+    ----------
+    scene : geodata.scene.Scene
+
+    Returns
+    -------
+    dict
+        ``territories`` and ``fronts`` (GeoJSON FeatureCollections in lon/lat;
+        each geometry is GeoJSON text, passed on to the browser as it is),
+        ``towns`` (list of dicts with ``id``, names, ``lat``, ``lon``,
+        colours and ``holder``, plain text: the browser shows it as text) and
+        ``legend``.
+    """
+    t = scene.towns
+    points = t.geometry.to_numpy()
+    holder = functools.lru_cache(maxsize=None)(holder_text)  # few distinct states per epoch
+    columns = zip(
+        t["id"].tolist(),
+        t["name"].tolist(),
+        t["name_ar"].tolist(),
+        shapely.get_y(points).tolist(),  # shapely points are (x, y) = (lon, lat)
+        shapely.get_x(points).tolist(),
+        t["color"].tolist(),
+        t["label"].tolist(),
+        (t["status"].eq("contested") & t["contested_by"].notna()).tolist(),
+        zip(
+            t["controller"].tolist(),
+            t["status"].tolist(),
+            t["contested_by"].tolist(),
+            t["since"].tolist(),
+            t["since_precision"].tolist(),
+            strict=True,
+        ),
+        strict=True,
+    )
+    towns = [
+        {
+            "id": id_,
+            "name": name,
+            "name_ar": name_ar if _notna(name_ar) else "",
+            "lat": round(lat, 5),
+            "lon": round(lon, 5),
+            "fill": fill,
+            "ring": faction_color(state[2]) if contested else LIVE_TOWN_RING,
+            "contested": contested,
+            "key": bool(key),
+            "holder": holder(*state),
+        }
+        for id_, name, name_ar, lat, lon, fill, key, contested, state in columns
+    ]
+    # The scene's legend names every faction holding something; when factions
+    # are filtered out, name only those drawn.
+    drawn = set(scene.towns["controller"].dropna()) | set(scene.territories["faction"])
+    return {
+        "territories": _collection(_territory_features(scene)),
+        "fronts": _collection(_front_features(scene)),
+        "towns": towns,
+        "legend": [
+            {"label": e.label, "color": e.color, "kind": e.kind, "code": e.code}
+            for e in scene.legend
+            if e.kind != "faction" or e.code in drawn
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------
+# The base map's geography
+# ---------------------------------------------------------------------------
+
+
+def _border_collections(borders) -> tuple[dict, dict]:
+    land, lines = [], []
+    for row in borders.itertuples():
+        theatre = row.role == "theatre"
+        land.append(
+            _feature(
+                row.geometry,
+                {
+                    "style": {
+                        "stroke": False,
+                        "fillColor": LIVE_LAND["theatre" if theatre else "other"],
+                        "fillOpacity": 1,
+                    }
+                },
+            )
+        )
+        lines.append(
+            _feature(
+                row.geometry,
+                {
+                    "style": {
+                        "fill": False,
+                        **LIVE_BORDERS["theatre" if theatre else "other"],
+                        "opacity": LIVE_BORDERS["opacity"],
+                    }
+                },
+            )
+        )
+    return _collection(land), _collection(lines)
+
+
+def _country_labels(borders) -> list[dict]:
+    labels = []
+    for row in borders.itertuples():
+        parts = shapely.get_parts(row.geometry)
+        biggest = max(parts, key=lambda p: p.area)
+        if biggest.area < 0.5:  # square degrees: skip slivers (Cyprus, Kuwait...)
+            continue
+        point = biggest.representative_point() if row.iso_a2 != "SY" else biggest.centroid
+        theatre = row.role == "theatre"
+        labels.append(
+            {
+                "lat": round(point.y, 3),
+                "lon": round(point.x, 3),
+                "name": str(row.name),  # shown as text
+                "theatre": theatre,
+            }
+        )
+    return labels
+
+
+def base_data(borders=None) -> str:
+    """Return the base map's geography as JSON: land, country outlines and names.
+
+    The frame fetches it once from the app's static files
+    (:func:`dashboard.map.assets.ensure_base_data` writes it): in the base map's
+    script it would be sent to the browser again on every run.
+
+    Parameters
+    ----------
+    borders : geopandas.GeoDataFrame, optional
+        Country outlines (default: :func:`geodata.borders.load_borders`).
+    """
+    borders = load_borders() if borders is None else borders
+    land, lines = _border_collections(borders)
+    return json.dumps(
+        {"land": land, "lines": lines, "labels": _country_labels(borders)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+# ---------------------------------------------------------------------------
+# For the browser
+# ---------------------------------------------------------------------------
+
+
+def script_json(value) -> str:
+    """JSON that is also safe inside a script: no ``<``, ``>``, ``&`` or line separators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def epoch_data(payload: dict) -> str:
+    """Return the browser's data for one epoch, as compact JSON text.
+
+    Towns go as columns (one list per field; colours as indexes into
+    ``colors``, holders as indexes into ``towns.holders``) rather than one
+    object each: a fraction of the size, and the frame draws all of them on
+    one canvas from these arrays. Names and holders are
+    plain text, shown by the frame as text.
+
+    Parameters
+    ----------
+    payload : dict
+        From :func:`scene_payload`.
+
+    Returns
+    -------
+    str
+    """
+    towns = payload["towns"]
+    colors: dict[str, int] = {}
+    holders: dict[str, int] = {}
+
+    def color(value: str) -> int:
+        return colors.setdefault(value, len(colors))
+
+    columns = {
+        "id": [t["id"] for t in towns],
+        "name": [t["name"] for t in towns],
+        "ar": [t["name_ar"] for t in towns],
+        "lat": [t["lat"] for t in towns],
+        "lon": [t["lon"] for t in towns],
+        "fill": [color(t["fill"]) for t in towns],
+        "ring": [color(t["ring"]) for t in towns],
+        "flags": [int(t["key"]) | (2 * int(t["contested"])) for t in towns],
+        # Few distinct holders ("... since <date>") for many towns: sent once each.
+        "holder": [holders.setdefault(t["holder"], len(holders)) for t in towns],
+        "holders": None,
+    }
+    columns["holders"] = list(holders)
+    rest = json.dumps(
+        {"front_color": FRONT_COLOR, "towns": columns, "colors": list(colors)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+    )
+    return (
+        '{"territories":'
+        + _collection_json(payload["territories"])
+        + ',"fronts":'
+        + _collection_json(payload["fronts"])
+        + ","
+        + rest[1:]
+    )
+
+
+def parse_expression(data: str) -> str:
+    """Return a script expression that yields the JSON text ``data``: ``JSON.parse("...")``.
+
+    Made once per epoch (see :class:`dashboard.cache.EpochLayers`), not per
+    step: at 10,000 towns the quoting alone takes milliseconds. JSON.parse
+    reads a string several times faster than the JavaScript parser reads the
+    same object as a literal.
+    """
+    return f"JSON.parse({script_json(data)})"
