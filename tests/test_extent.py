@@ -32,7 +32,6 @@ def test_scene_default_extent_is_the_theatre_view(builtin):
         territories=scene.territories,
         front_lines=scene.front_lines,
         borders=scene.borders,
-        recent_events=scene.recent_events,
     )
     assert bare.extent == scene.extent
 
