@@ -128,15 +128,20 @@ def test_whole_of_2016(year, builtin):
 def test_summary_sentence(spring, builtin):
     text = spring.summary
     assert text.startswith("Between 1 March and 10 April 2016 ") and text.endswith(".")
-    # The government took Palmyra and al-Qaryatayn from ISIS, and the land it gained.
+    # The government took Palmyra (its castle) and al-Qaryatayn from ISIS, and the land
+    # it gained; the sentence names the first towns and counts the others.
     found = re.search(
-        r"the Syrian government took Palmyra and al-Qaryatayn from ISIS: \+([\d,]+) km²[;.]",
+        r"the Syrian government took Palmyra, Palmyra Castle and (\d+) other towns from ISIS: "
+        r"\+([\d,]+) km²[;.]",
         text,
     )
     assert found, text
+    sygov = spring.changes[spring.changes["to_faction"] == "SYGOV"]
+    assert {"palmyra", "palmyra-castle", "al-qaryatayn"} <= set(sygov["place_id"])
+    assert int(found[1]) == len(sygov) - 2
     total = spring.areas[spring.areas["tier"] == "total"].set_index("faction")
     gained = total.loc["SYGOV", "gained_km2"]
-    assert float(found[1].replace(",", "")) == pytest.approx(gained, abs=1)
+    assert float(found[2].replace(",", "")) == pytest.approx(gained, abs=1)
     quiet = compare(builtin, "2013-07-02", "2013-07-03")
     assert quiet.summary == "Between 2 July and 3 July 2013 no town changed hands."
     assert quiet.land.empty and (quiet.areas["change_km2"] == 0).all()
@@ -193,7 +198,8 @@ def test_spring_areas_match_the_territories(spring, builtin):
     # What ISIS lost is what the others took from it (each town's land once).
     from_isis = changes.loc[changes["from_faction"] == "ISIS", "area_km2"].sum()
     assert total.loc["ISIS", "lost_km2"] == pytest.approx(from_isis, abs=0.5)
-    assert changes.set_index("place_id").loc[["palmyra", "al-qaryatayn"], "area_km2"].sum() == (
+    gained = changes.loc[changes["to_faction"] == "SYGOV", "place_id"]
+    assert changes.set_index("place_id").loc[list(gained), "area_km2"].sum() == (
         pytest.approx(total.loc["SYGOV", "gained_km2"], abs=0.5)
     )
     for date, column in (("2016-03-01", "from_km2"), ("2016-04-10", "to_km2")):
@@ -232,7 +238,12 @@ def test_changed_land_is_new_land_of_the_new_holder(spring, builtin):
     gov = land[(land["from_faction"] == "ISIS") & (land["to_faction"] == "SYGOV")]
     assert len(gov) == 1
     geometry = gov.geometry.iloc[0]
-    assert set(gov["place_ids"].iloc[0]) == {"palmyra", "al-qaryatayn"}
+    assert set(gov["place_ids"].iloc[0]) == {
+        "palmyra",
+        "palmyra-castle",
+        "palmyra-airport",
+        "al-qaryatayn",
+    }
     places = builtin.places.set_index("id").geometry
     for pid in ("palmyra", "al-qaryatayn"):
         assert geometry.distance(places[pid]) < 0.02
@@ -460,7 +471,7 @@ def test_change_table_html_escapes_and_links_only_http(builtin):
 def test_change_table_html(spring):
     html = compare_view.comparison_html(spring)
     assert "data-place='palmyra'" in html and "data-place='al-qaryatayn'" in html
-    assert "Syrian government took Palmyra and al-Qaryatayn from ISIS" in html
+    assert "Syrian government took Palmyra, Palmyra Castle and 2 other towns from ISIS" in html
     assert 'href="http://in.reuters.com/' in html
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from geodata.compare import Comparison, faction_label
 from geodata.events import format_date
+from geodata.scene import KEY_PLACES
 
 __all__ = ["MAX_TABLE_ROWS"]
 
@@ -65,9 +66,12 @@ def _change_rows(c: Comparison) -> tuple[list[list[str]], int]:
 
 
 def _returned_lines(c: Comparison) -> list[str]:
-    """One line per town that changed hands and came back (at most six)."""
+    """One line per town that changed hands and came back (at most six, the key
+    places first: with dense data a year has more than six)."""
     lines = []
-    for r in c.returned.itertuples(index=False):
+    returned = c.returned.assign(_key=c.returned["place_id"].isin(KEY_PLACES))
+    returned = returned.sort_values("_key", ascending=False, kind="stable")
+    for r in returned.itertuples(index=False):
         path = " → ".join(faction_label(h) for h in r.path)
         dates = ", ".join(format_date(e["date"], e["date_precision"]) for e in r.events)
         lines.append(_clip(f"{r.name}: {path} ({dates})", 110))
