@@ -18,7 +18,8 @@ import os
 
 from geodata import load_builtin
 
-from .browser import (
+from .browser import step_summary
+from .harness import (
     CHROMIUM,
     MAP_FRAME,
     OUT,
@@ -26,8 +27,7 @@ from .browser import (
     Driver,
     Server,
     StepFailed,
-    _launch,
-    _summary,
+    launch,
     title_of,
 )
 
@@ -98,7 +98,7 @@ def _steps(browser, builtin, driver_class, name: str) -> tuple[dict, dict, list]
             errors = driver.streamlit_errors() + driver.errors
         finally:
             driver.close()
-    return _summary(keys), _summary(clicks), [keys, clicks, errors]
+    return step_summary(keys), step_summary(clicks), [keys, clicks, errors]
 
 
 def compare_benchmarks(results) -> None:
@@ -111,7 +111,9 @@ def compare_benchmarks(results) -> None:
     OUT.mkdir(exist_ok=True)
     builtin = load_builtin()
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
+        browser = launch(
+            playwright, extra_args=("--enable-precise-memory-info", "--js-flags=--expose-gc")
+        )
         try:
             single_keys, single_clicks, _ = _steps(browser, builtin, Driver, "single")
             keys, clicks, (raw_keys, raw_clicks, errors) = _steps(
@@ -119,17 +121,25 @@ def compare_benchmarks(results) -> None:
             )
         finally:
             browser.close()
-    for how, single, both in (("ArrowRight", single_keys, keys),
-                              ("Next change", single_clicks, clicks)):  # fmt: skip
+    for how, single, both in (
+        ("ArrowRight", single_keys, keys),
+        ("Next change", single_clicks, clicks),
+    ):
         ratio = both["median"] / single["median"]
         label = f"8. compare mode, {how} from {START_DATE} (first date {COMPARE_FROM})"
-        results.add(f"{label}: single map, median of {single['n']}", single["median"], "ms",
-                    "", None)  # fmt: skip
+        results.add(
+            f"{label}: single map, median of {single['n']}", single["median"], "ms", "", None
+        )
         results.add(f"{label}: two maps, median of {both['n']}", both["median"], "ms", "", None)
         results.add(f"{label}: two maps, 95th percentile", both["p95"], "ms", "", None)
         results.add(f"{label}: two maps / single map", ratio, "x", "<= 2x", ratio <= 2)
-        results.add(f"{label}: map frame remounted", f"{both['remounts']} of {both['n']}", "",
-                    "no remount", both["remounts"] == 0)  # fmt: skip
+        results.add(
+            f"{label}: map frame remounted",
+            f"{both['remounts']} of {both['n']}",
+            "",
+            "no remount",
+            both["remounts"] == 0,
+        )
         results.notes.append(
             f"Compare mode, {how}: a step sends a median {both['kB']:,.0f} kB (single map "
             f"{single['kB']:,.0f} kB); the run is over {both['idle']:,.0f} ms after the action "

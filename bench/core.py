@@ -29,10 +29,13 @@ def timeit(fn, *, repeat: int = 20, warmup: int = 2) -> float:
 def naive_state(dataset, date):
     """The naive way: a Python loop over places, each scanning its events."""
     date = pd.Timestamp(date)
-    by_place = dataset.cached("naive-groups", lambda: {
-        pid: list(zip(g["date"], g["kind"], g["to_faction"], strict=True))
-        for pid, g in dataset.events.groupby("place_id", sort=False)
-    })  # fmt: skip
+    by_place = dataset.cached(
+        "naive-groups",
+        lambda: {
+            pid: list(zip(g["date"], g["kind"], g["to_faction"], strict=True))
+            for pid, g in dataset.events.groupby("place_id", sort=False)
+        },
+    )
     out = {}
     for pid in dataset.places["id"]:
         holder = None
@@ -51,24 +54,40 @@ def state_benchmarks(results):
     t_table = timeit(lambda: control_table(builtin, day), repeat=200)
     t_gdf = timeit(lambda: control_at(builtin, day), repeat=100)
     t_naive = timeit(lambda: naive_state(builtin, day), repeat=100)
-    results.add(f"1. state, built-in ({len(builtin.places)} places): control_table", t_table, "ms",
-                "< 1 ms", t_table < 1)  # fmt: skip
+    results.add(
+        f"1. state, built-in ({len(builtin.places)} places): control_table",
+        t_table,
+        "ms",
+        "< 1 ms",
+        t_table < 1,
+    )
     results.add("1. state, built-in: control_at (GeoDataFrame)", t_gdf, "ms", "", None)
     results.add("1. state, built-in: naive Python loop", t_naive, "ms", "", None)
     results.add("1. state, built-in: naive / vectorised", t_naive / t_table, "x", "", None)
 
     t = time.perf_counter()
     big = synthetic_dataset(10_000, 20)
-    results.add("   generate 10,000 places / 200,000 events", (time.perf_counter() - t), "s",
-                "", None)  # fmt: skip
+    results.add(
+        "   generate 10,000 places / 200,000 events", (time.perf_counter() - t), "s", "", None
+    )
     control_table(big, day)  # builds the sorted index once
     t_big = timeit(lambda: control_table(big, day), repeat=30)
     t_big_gdf = timeit(lambda: control_at(big, day), repeat=10)
     t_big_naive = timeit(lambda: naive_state(big, day), repeat=3, warmup=1)
-    results.add("1. state, 10,000 places / 200,000 events: control_table", t_big, "ms", "< 50 ms",
-                t_big < 50)  # fmt: skip
-    results.add("1. state, 10,000 places: control_at (GeoDataFrame)", t_big_gdf, "ms", "< 50 ms",
-                t_big_gdf < 50)  # fmt: skip
+    results.add(
+        "1. state, 10,000 places / 200,000 events: control_table",
+        t_big,
+        "ms",
+        "< 50 ms",
+        t_big < 50,
+    )
+    results.add(
+        "1. state, 10,000 places: control_at (GeoDataFrame)",
+        t_big_gdf,
+        "ms",
+        "< 50 ms",
+        t_big_gdf < 50,
+    )
     results.add("1. state, 10,000 places: naive Python loop", t_big_naive, "ms", "", None)
     results.add("1. state, 10,000 places: naive / vectorised", t_big_naive / t_big, "x", "", None)
 
@@ -106,8 +125,11 @@ def territory_benchmarks(results):
     results.add("2. territory, built-in: first call (cells + epoch)", first, "ms", "", None)
     results.add(
         f"2. territory, built-in ({len(builtin.places)} places): new epoch, cells cached",
-        t_epoch, "ms", "<= 100 ms", t_epoch <= 100,
-    )  # fmt: skip
+        t_epoch,
+        "ms",
+        "<= 100 ms",
+        t_epoch <= 100,
+    )
     # Every epoch's area by country and tier from cold (no cells cached).
     from geodata.io import DATA_DIR, load_dataset
     from geodata.territory import area_split
@@ -116,8 +138,13 @@ def territory_benchmarks(results):
     t = time.perf_counter()
     area_split(cold)
     t_areas = time.perf_counter() - t
-    results.add(f"2. areas of all {len(starts)} epochs, cold (area_split)", t_areas, "s",
-                "<= 60 s", t_areas <= 60)  # fmt: skip
+    results.add(
+        f"2. areas of all {len(starts)} epochs, cold (area_split)",
+        t_areas,
+        "s",
+        "<= 60 s",
+        t_areas <= 60,
+    )
     results.add("2. territory, built-in: cached epoch", t_cached, "ms", "< 5 ms", t_cached < 5)
 
     gen = synthetic_dataset(2_000, 6, seed=1)
@@ -137,5 +164,4 @@ def territory_benchmarks(results):
     t_cached = timeit(cached_gen, repeat=200)
     results.add("2. territory, 2,000 places: first call (cells + epoch)", first, "ms", "", None)
     results.add("2. territory, 2,000 places: new epoch, cells cached", t_epoch, "ms", "", None)
-    results.add("2. territory, 2,000 places: cached epoch", t_cached, "ms", "< 5 ms",
-                t_cached < 5)  # fmt: skip
+    results.add("2. territory, 2,000 places: cached epoch", t_cached, "ms", "< 5 ms", t_cached < 5)

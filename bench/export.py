@@ -37,10 +37,8 @@ def export_benchmarks(results) -> None:
     t300, png300 = _seconds(lambda: export_state(dataset, DATE, "png", dpi=300), repeat=3)
     scene = build_scene(dataset, DATE)
     t_draw, _ = _seconds(lambda: render_map(scene, dpi=150), repeat=3)
-    results.add("4. export: PNG 150 dpi, first in the process", t_first, "s", "< 2 s",
-                t_first < 2)  # fmt: skip
-    results.add("4. export: PNG 150 dpi (8 in wide, scene + drawing)", t150, "s", "< 2 s",
-                t150 < 2)  # fmt: skip
+    results.add("4. export: PNG 150 dpi, first in the process", t_first, "s", "< 2 s", t_first < 2)
+    results.add("4. export: PNG 150 dpi (8 in wide, scene + drawing)", t150, "s", "< 2 s", t150 < 2)
     results.add("4. export: PNG 150 dpi, drawing only (render_map)", t_draw, "s", "", None)
     results.add("4. export: PNG 300 dpi (scene + drawing)", t300, "s", "", None)
     results.notes.append(
@@ -52,8 +50,9 @@ def export_benchmarks(results) -> None:
     t = time.perf_counter()
     gif = render_replay(dataset, *REPLAY, step="month", fmt="gif")
     per_frame = (time.perf_counter() - t) / frames
-    results.add(f"4. export: replay GIF, {frames} monthly frames, per frame", per_frame, "s", "",
-                None)  # fmt: skip
+    results.add(
+        f"4. export: replay GIF, {frames} monthly frames, per frame", per_frame, "s", "", None
+    )
     results.notes.append(
         f"Replay GIF {REPLAY[0]} to {REPLAY[1]} by month: {frames} frames at 100 dpi "
         f"(700 px wide), {len(gif) / 1e6:,.1f} MB, {per_frame * frames:,.1f} s in all."

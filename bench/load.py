@@ -30,17 +30,8 @@ import numpy as np
 
 from geodata import load_builtin
 
-from .browser import (
-    ARM_JS,
-    CHROMIUM,
-    IDLE_JS,
-    MAP_FRAME,
-    OUT,
-    START_DATE,
-    WAIT_JS,
-    Server,
-    title_of,
-)
+from .harness import CHROMIUM, MAP_FRAME, OUT, START_DATE, Server, title_of
+from .probes import ARM_JS, IDLE_JS, WAIT_JS
 
 __all__ = ["load_benchmarks", "SCALING_NOTE"]
 
@@ -124,9 +115,15 @@ async def _load_run(n: int, steps: int, last: dt.date) -> dict:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync", "--no-first-run"],
-            )  # fmt: skip
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
             try:
                 before = server.rss_mb()
                 samples: list[float] = []
@@ -174,13 +171,23 @@ def load_benchmarks(results) -> None:
         label = f"7. load, {n} sessions x {steps} slider steps"
         results.add(f"{label}: step median", r["median"], "ms", "(reported)", None)
         results.add(f"{label}: step p95", r["p95"], "ms", "(reported)", None)
-        results.add(f"{label}: steps timed / errors", f"{r['steps']} / {len(r['errors'])}", "",
-                    "(reported)", None)  # fmt: skip
-        results.add(f"{label}: first map, median per session", r["open_median_s"], "s",
-                    "(reported)", None)  # fmt: skip
-        results.add(f"{label}: server memory before / peak / after",
-                    f"{r['rss_before']:.0f} / {r['rss_peak']:.0f} / {r['rss_after']:.0f} MB", "",
-                    "(reported)", None)  # fmt: skip
+        results.add(
+            f"{label}: steps timed / errors",
+            f"{r['steps']} / {len(r['errors'])}",
+            "",
+            "(reported)",
+            None,
+        )
+        results.add(
+            f"{label}: first map, median per session", r["open_median_s"], "s", "(reported)", None
+        )
+        results.add(
+            f"{label}: server memory before / peak / after",
+            f"{r['rss_before']:.0f} / {r['rss_peak']:.0f} / {r['rss_after']:.0f} MB",
+            "",
+            "(reported)",
+            None,
+        )
         for error in r["errors"][:5]:
             results.notes.append(f"Load, {n} sessions: {error}")
     results.notes.append(SCALING_NOTE)

@@ -37,31 +37,20 @@ def synthetic_dataset(
             "name": [f"Town {i}" for i in range(n_places)],
             "lat": lat.astype(str),
             "lon": lon.astype(str),
-        }  # fmt: skip
+        }
     )
     k = events_per_place
     codes = np.array(FACTION_CODES)
-    # Sorted random days per place: 2012-01-01 plus up to ~2900 days.
-    if grid is not None:
-        starts = pd.date_range("2012-01-02", "2019-12-31", freq=grid)
-        slots = (starts - pd.Timestamp("2012-01-01")).days.to_numpy()
-        if k - 1 > len(slots):
-            raise ValueError(
-                f"expected at most {len(slots) + 1} events a place on the {grid!r} grid, got {k}"
-            )
-        # k - 1 distinct periods per place: the first columns of a random permutation.
-        picks = np.argsort(rng.random((n_places, len(slots))), axis=1)[:, : k - 1]
-        days = np.sort(slots[picks], axis=1)
-    else:
-        days = np.sort(rng.integers(1, 2900, size=(n_places, k - 1)), axis=1)
+    days = _event_days(rng, n_places, k, grid)
     days = np.concatenate([np.zeros((n_places, 1), dtype=int), days], axis=1)
     holders = rng.integers(0, len(codes), size=(n_places, k))
     # Captures must change hands: shift a repeated holder to the next code.
     for j in range(1, k):
         same = holders[:, j] == holders[:, j - 1]
         holders[same, j] = (holders[same, j] + 1) % len(codes)
-    kind = np.where(np.arange(k) == 0, "initial", np.where(np.arange(k) % 2 == 1, "contest",
-                                                           "capture"))  # fmt: skip
+    kind = np.where(
+        np.arange(k) == 0, "initial", np.where(np.arange(k) % 2 == 1, "contest", "capture")
+    )
     kinds = np.broadcast_to(kind, (n_places, k))
     to = holders.copy()
     frm = np.roll(holders, 1, axis=1)
@@ -74,8 +63,9 @@ def synthetic_dataset(
     # holder before the contest.
     holder_before = holders.copy()
     for j in range(1, k):
-        holder_before[:, j] = np.where(kinds[:, j] == "contest", holder_before[:, j - 1],
-                                       holders[:, j])  # fmt: skip
+        holder_before[:, j] = np.where(
+            kinds[:, j] == "contest", holder_before[:, j - 1], holders[:, j]
+        )
     frm = np.where(kinds == "capture", np.roll(holder_before, 1, axis=1), frm)
     to = np.where(kinds == "capture", holders, to)
     to = np.where(kinds == "contest", holders, to)
@@ -93,3 +83,19 @@ def synthetic_dataset(
         }
     )
     return Dataset(places_frame(places), events_frame(events), name=f"synthetic-{n_places}")
+
+
+def _event_days(rng, n_places: int, k: int, grid: str | None) -> np.ndarray:
+    """Sorted days after 2012-01-01 of each place's ``k - 1`` events after the first
+    (on the ``grid``'s period starts when one is given: at most one a period)."""
+    if grid is not None:
+        starts = pd.date_range("2012-01-02", "2019-12-31", freq=grid)
+        slots = (starts - pd.Timestamp("2012-01-01")).days.to_numpy()
+        if k - 1 > len(slots):
+            raise ValueError(
+                f"expected at most {len(slots) + 1} events a place on the {grid!r} grid, got {k}"
+            )
+        # k - 1 distinct periods per place: the first columns of a random permutation.
+        picks = np.argsort(rng.random((n_places, len(slots))), axis=1)[:, : k - 1]
+        return np.sort(slots[picks], axis=1)
+    return np.sort(rng.integers(1, 2900, size=(n_places, k - 1)), axis=1)

@@ -22,7 +22,7 @@ from geodata.describe import faction_name
 from geodata.factions import FACTIONS, faction_color
 from geodata.history import MAX_PLACES, MAX_ROWS, busiest_places, control_segments
 from geodata.scene import KEY_PLACES
-from geodata.style import SELECTED_COLOR
+from geodata.style import CHART_AREA_OPACITY, SELECTED_COLOR
 from geodata.territory import area_split
 
 __all__ = [
@@ -227,7 +227,7 @@ def area_chart(areas: pd.DataFrame, *, measure: str = "core") -> alt.Chart:
     percent = measure != "core"
     area = (
         alt.Chart(data)
-        .mark_area(interpolate="step-after", opacity=0.85)
+        .mark_area(interpolate="step-after", opacity=CHART_AREA_OPACITY)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("value:Q", stack="zero", title=AREA_MEASURES.get(measure, measure)),

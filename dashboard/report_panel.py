@@ -237,6 +237,23 @@ def report_panel(dataset: Dataset) -> None:
     """The "Check a news report" panel (inside an expander of the main view)."""
     ss = st.session_state
     st.html(_CSS)
+    _report_form(dataset)
+    if ss.get("report_error"):
+        st.error(md(f"Cannot read this report: {ss['report_error']}"))
+    report = ss.get("report")
+    if report is None:
+        return
+    _report_summary(report, dataset)
+    _add_claims_form(report, dataset)
+    _show_rows()
+    if st.button("Clear the report", key="report_clear"):
+        for key in ("report", "report_marks", "report_rows", "report_error"):
+            ss.pop(key, None)
+        st.rerun()
+
+
+def _report_form(dataset: Dataset) -> None:
+    """Where the report comes from (pasted, a file, a URL), its date, and the button."""
     st.radio(
         "The report",
         list(_SOURCES),
@@ -244,7 +261,7 @@ def report_panel(dataset: Dataset) -> None:
         key="report_source",
         horizontal=True,
     )
-    kind = ss.get("report_source", "paste")
+    kind = st.session_state.get("report_source", "paste")
     if kind == "paste":
         st.text_area("Report text", key="report_text", height=150, max_chars=2_000_000)
     elif kind == "file":
@@ -261,11 +278,10 @@ def report_panel(dataset: Dataset) -> None:
     col2.button(
         "Check the report", key="report_go", on_click=_read, args=(dataset,), type="primary"
     )
-    if ss.get("report_error"):
-        st.error(md(f"Cannot read this report: {ss['report_error']}"))
-    report = ss.get("report")
-    if report is None:
-        return
+
+
+def _report_summary(report, dataset: Dataset) -> None:
+    """The report's title and date, its places and its claims with their verdicts."""
     head = f"**{md(report.title)}**" if report.title else "**Untitled report**"
     if report.published:
         when = format_date(pd.Timestamp(report.published))
@@ -286,20 +302,19 @@ def report_panel(dataset: Dataset) -> None:
         else "No claims of control found."
     )
     st.html(claims_html(report, dataset))
+
+
+def _add_claims_form(report, dataset: Dataset) -> None:
+    """ "Add these claims to my data", for the claims the data does not hold yet."""
+    ss = st.session_state
     missing = [c for c in report.claims if c.verdict == "not-in-data"]
-    if missing:
-        st.markdown(md(f"{len(missing)} claim(s) are not in our data."))
-        if not report.url:
-            st.text_input("Source URL for the rows (required)", key="report_row_url")
-        st.text_input(
-            "Source title (optional)", key="report_row_title", placeholder=report.title or ""
-        )
-        if st.button("Add these claims to my data", key="report_add"):
-            _add(dataset, report)
-            if (ss.get("report_rows") is not None) and ss["report_rows"].added:
-                st.rerun()  # the whole page switches to the data with the new rows
-    _show_rows()
-    if st.button("Clear the report", key="report_clear"):
-        for key in ("report", "report_marks", "report_rows", "report_error"):
-            ss.pop(key, None)
-        st.rerun()
+    if not missing:
+        return
+    st.markdown(md(f"{len(missing)} claim(s) are not in our data."))
+    if not report.url:
+        st.text_input("Source URL for the rows (required)", key="report_row_url")
+    st.text_input("Source title (optional)", key="report_row_title", placeholder=report.title or "")
+    if st.button("Add these claims to my data", key="report_add"):
+        _add(dataset, report)
+        if (ss.get("report_rows") is not None) and ss["report_rows"].added:
+            st.rerun()  # the whole page switches to the data with the new rows

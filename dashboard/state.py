@@ -96,24 +96,11 @@ def parse_view(params: dict, dataset: Dataset) -> tuple[dict, list[str]]:
     first, last = date_bounds(dataset)
     default = min(max(DEFAULT_DATE, first), last)
     view = {"date": default, "place": None, "factions": list(FACTION_CODES), "layers": list(LAYERS)}
-    problems = []
+    problems: list[str] = []
     if params.get("date"):
-        date = _asked_date(params["date"])
-        if date is None:
-            problems.append(f"date {params['date']!r} ignored: expected YYYY-MM-DD")
-        else:
-            if not first <= date <= last:
-                problems.append(f"date {date} is outside the data ({first} to {last}): clamped")
-            view["date"] = min(max(date, first), last)
+        view["date"] = _view_date(params["date"], first, last, default, problems)
     if params.get("place"):
-        try:
-            view["place"] = (
-                params["place"]
-                if params["place"] in set(dataset.places["id"])
-                else dataset.resolve_place(params["place"])
-            )
-        except GeocodeError as error:
-            problems.append(f"place ignored: {error}")
+        view["place"] = _view_place(params["place"], dataset, problems)
     if "factions" in params:
         view["factions"], bad = _codes(params["factions"], FACTION_CODES, normalize_faction)
         if bad:
@@ -124,17 +111,44 @@ def parse_view(params: dict, dataset: Dataset) -> tuple[dict, list[str]]:
             problems.append(f"unknown layers ignored: {', '.join(bad)}")
     view["compare"] = None
     if params.get("compare"):
-        before = _asked_date(params["compare"])
-        if before is None:
-            problems.append(f"compare {params['compare']!r} ignored: expected YYYY-MM-DD")
-        elif not first <= before < view["date"]:
-            problems.append(
-                f"compare {before} ignored: expected a date from {first} and before the "
-                f"date {view['date']}"
-            )
-        else:
-            view["compare"] = before
+        view["compare"] = _view_compare(params["compare"], first, view["date"], problems)
     return view, problems
+
+
+def _view_date(text: str, first, last, default, problems: list[str]):
+    """``?date=``: the date asked for, clamped to the data (or the default if unreadable)."""
+    date = _asked_date(text)
+    if date is None:
+        problems.append(f"date {text!r} ignored: expected YYYY-MM-DD")
+        return default
+    if not first <= date <= last:
+        problems.append(f"date {date} is outside the data ({first} to {last}): clamped")
+    return min(max(date, first), last)
+
+
+def _view_place(text: str, dataset: Dataset, problems: list[str]):
+    """``?place=``: a place id, or a name in any spelling."""
+    if text in set(dataset.places["id"]):
+        return text
+    try:
+        return dataset.resolve_place(text)
+    except GeocodeError as error:
+        problems.append(f"place ignored: {error}")
+        return None
+
+
+def _view_compare(text: str, first, date, problems: list[str]):
+    """``?compare=``: the earlier date of compare mode (before the view's date)."""
+    before = _asked_date(text)
+    if before is None:
+        problems.append(f"compare {text!r} ignored: expected YYYY-MM-DD")
+        return None
+    if not first <= before < date:
+        problems.append(
+            f"compare {before} ignored: expected a date from {first} and before the date {date}"
+        )
+        return None
+    return before
 
 
 def view_params(view: dict) -> dict[str, str]:

@@ -120,8 +120,10 @@ def ciede2000(rgb1: np.ndarray, rgb2: np.ndarray) -> float:
     sl = 1 + 0.015 * (lm - 50) ** 2 / np.sqrt(20 + (lm - 50) ** 2)
     sc = 1 + 0.045 * cmp_
     sh = 1 + 0.015 * cmp_ * t
-    rt = -2 * np.sqrt(cmp_**7 / (cmp_**7 + 25**7)) * np.sin(
-        np.radians(60 * np.exp(-(((hm - 275) / 25) ** 2)))
+    rt = (
+        -2
+        * np.sqrt(cmp_**7 / (cmp_**7 + 25**7))
+        * np.sin(np.radians(60 * np.exp(-(((hm - 275) / 25) ** 2))))
     )
     return float(
         np.sqrt((dl / sl) ** 2 + (dc / sc) ** 2 + (dhp / sh) ** 2 + rt * (dc / sc) * (dhp / sh))

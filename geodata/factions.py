@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .style import FACTION_COLORS, MISSING_FACTION_COLOR
+
 __all__ = [
     "Faction",
     "FACTIONS",
@@ -55,49 +57,49 @@ FACTIONS: dict[str, Faction] = {
             "Syrian government",
             "Syrian Arab Army, National Defence Forces and allied militias, with Russian "
             "and Iranian support.",
-            "#d43300",
+            FACTION_COLORS["SYGOV"],
         ),
         Faction(
             "ISIS",
             "Islamic State (ISIS)",
             "The Islamic State of Iraq and the Levant and its predecessor ISI.",
-            "#1a1a1a",
+            FACTION_COLORS["ISIS"],
         ),
         Faction(
             "REBELS",
             "Syrian opposition",
             "Free Syrian Army groups and other Syrian rebel factions outside al-Nusra/HTS.",
-            "#66bd70",
+            FACTION_COLORS["REBELS"],
         ),
         Faction(
             "NUSRA",
             "al-Nusra Front / HTS",
             "Jabhat al-Nusra, later Jabhat Fatah al-Sham and Hayat Tahrir al-Sham.",
-            "#d6d3d3",
+            FACTION_COLORS["NUSRA"],
         ),
         Faction(
             "SDF",
             "SDF / YPG",
             "Syrian Democratic Forces and the Kurdish People's Protection Units (YPG/YPJ).",
-            "#e8d81b",
+            FACTION_COLORS["SDF"],
         ),
         Faction(
             "IQGOV",
             "Iraqi government",
             "Iraqi Security Forces, Counter-Terrorism Service and Popular Mobilization Forces.",
-            "#d592a6",
+            FACTION_COLORS["IQGOV"],
         ),
         Faction(
             "KRG",
             "Kurdish Peshmerga",
             "Forces of the Kurdistan Regional Government of Iraq.",
-            "#e8731a",
+            FACTION_COLORS["KRG"],
         ),
         Faction(
             "TURKEY",
             "Turkey and allies",
             "Turkish Armed Forces and Turkish-backed Syrian rebels (Euphrates Shield, SNA).",
-            "#0074a9",
+            FACTION_COLORS["TURKEY"],
         ),
     )
 }
@@ -201,4 +203,4 @@ def faction_color(code: str) -> str:
     '#1a1a1a'
     """
     faction = FACTIONS.get(code)
-    return faction.color if faction else "#bdbdbd"
+    return faction.color if faction else MISSING_FACTION_COLOR

@@ -17,7 +17,7 @@ from .dataset import Dataset
 from .events import format_date
 from .extent import resolve_extent
 from .factions import FACTIONS, UNKNOWN, faction_color
-from .style import FRONT_COLOR, LEGEND_TEXT, UNKNOWN_COLOR
+from .style import FRONT_COLOR, LEGEND_SWATCH, LEGEND_TEXT, UNKNOWN_COLOR
 from .territory import DEFAULT_MAX_REACH_KM, front_lines, territories
 from .timeline import control_at, events_between, to_date
 
@@ -137,9 +137,13 @@ def build_scene(
         if code in present
     ]
     legend += [
-        LegendEntry("contested", "Contested town (ring: attacker)", "#ffffff", "contested"),
+        LegendEntry(
+            "contested", "Contested town (ring: attacker)", LEGEND_SWATCH["contested"], "contested"
+        ),
         LegendEntry("frontline", LEGEND_TEXT["front"], FRONT_COLOR, "frontline"),
-        LegendEntry("recent", f"Changed in the last {recent_days} days", "#ffff00", "event"),
+        LegendEntry(
+            "recent", f"Changed in the last {recent_days} days", LEGEND_SWATCH["recent"], "event"
+        ),
     ]
     if (terr["faction"] == UNKNOWN).any():
         legend.append(LegendEntry("unknown", LEGEND_TEXT["unknown"], UNKNOWN_COLOR, "unknown"))

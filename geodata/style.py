@@ -12,6 +12,10 @@ from __future__ import annotations
 from .version import DATA_VERSION
 
 __all__ = [
+    "FACTION_COLORS",
+    "MISSING_FACTION_COLOR",
+    "LEGEND_SWATCH",
+    "CHART_AREA_OPACITY",
     "FRONT_COLOR",
     "FRONT_DASH",
     "NOMINAL_SHARE",
@@ -52,6 +56,21 @@ __all__ = [
     "KML_WIDTHS",
 ]
 
+#: Fill colour of each faction in every medium (``geodata.factions`` reads them).
+#: Every pair of factions that meet at a front is at CIEDE2000 >= 10 under normal
+#: vision and simulated colour blindness (tests/unit/test_colours.py).
+FACTION_COLORS = {
+    "SYGOV": "#d43300",
+    "ISIS": "#1a1a1a",
+    "REBELS": "#66bd70",
+    "NUSRA": "#d6d3d3",
+    "SDF": "#e8d81b",
+    "IQGOV": "#d592a6",
+    "KRG": "#e8731a",
+    "TURKEY": "#0074a9",
+}
+#: Colour of a faction code the table does not know.
+MISSING_FACTION_COLOR = "#bdbdbd"
 #: Colour of front lines in every medium.
 FRONT_COLOR = "#e31a1c"
 #: Colour of land whose holder is not known.
@@ -70,6 +89,11 @@ NOMINAL_SHARE = 0.4
 # Core fill opacity per medium.
 _CORE_OPACITY = {"print": 0.55, "live": 0.42, "html": 0.5}
 
+#: The colour a legend entry of the scene names for its symbol (the renderers
+#: draw each kind their own way: a ring, a halo).
+LEGEND_SWATCH = {"contested": "#ffffff", "recent": "#ffff00"}
+#: Fill opacity of the dashboard's stacked area chart.
+CHART_AREA_OPACITY = 0.85
 #: Legend wording shared by every renderer.
 LEGEND_TEXT = {
     "core": "Core: land within reach of the towns a faction holds",

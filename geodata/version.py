@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
+from pathlib import Path
 
-from .io import DATA_DIR
+# The built-in data's folder (the same as geodata.io.DATA_DIR): found here
+# without importing the reader, so that the style table, which names the data's
+# version in its credit line, and the faction table that reads the style table's
+# colours can sit at the bottom of the flow.
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 __all__ = ["DATA_VERSION", "data_version_text"]
 

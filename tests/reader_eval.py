@@ -11,8 +11,7 @@ from pathlib import Path
 
 from geodata import load_builtin
 from geodata.reader import read_report
-
-REPORTS = Path(__file__).parent / "reports"
+from tests.paths import REPORTS
 
 
 def _group(kind: str) -> str:

@@ -2,13 +2,13 @@
 
 import argparse
 import re
-from pathlib import Path
 
 from geodata.cli import build_parser
 from geodata.events import EVENT_COLUMNS, PLACE_COLUMNS
 from geodata.factions import FACTION_CODES
+from tests.paths import ROOT
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+README = (ROOT / "README.md").read_text()
 
 
 def subcommands():
@@ -42,5 +42,5 @@ def test_every_faction_is_documented():
 
 
 def test_ci_runs_the_readme_test_command():
-    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci

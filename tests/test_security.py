@@ -29,10 +29,9 @@ from geodata.export import export_state, to_html, to_kml
 from geodata.io import events_frame, load_dataset, places_frame
 from geodata.scene import build_scene
 from geodata.upload import read_upload
+from tests.paths import APP, CORPUS
+from tests.unit.test_upload import hostile_gpkg
 
-from .test_upload import hostile_gpkg
-
-CORPUS = Path(__file__).parent / "corpus"
 DATE = "2016-03-27"
 TEMPLATES = [
     "{{7*7}}",
@@ -362,7 +361,7 @@ def test_name_confirmation_options_are_plain_text():
     """(10) low: the dropdown showed 'Tikrit &#40;83&#41;' instead of 'Tikrit (83)'."""
     from streamlit.testing.v1 import AppTest
 
-    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    app = str(APP)
     raw = (CORPUS / "unknown_towns.csv").read_bytes()
     at = AppTest.from_file(app, default_timeout=60)
     at.session_state["upload_files"] = (("unknown_towns.csv", raw), None)
@@ -429,7 +428,7 @@ def test_corrupt_builtin_data_gives_a_clear_error(capsys, corrupt_builtin):
 
     cache.builtin_dataset.clear()
     try:
-        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
+        at = AppTest.from_file(str(APP),
                                default_timeout=60)  # fmt: skip
         at.run()
         assert not at.exception, [e.value for e in at.exception]

@@ -1,7 +1,7 @@
 """Compare mode in a real browser: opened from a link, two maps in step, updated in place.
 
-Uses the fixtures of :mod:`tests.test_browser` (its own ``streamlit run`` for
-this module, Debian's Chromium, no network).
+The fixtures are the browser tests' (``tests/browser/conftest.py``): its own
+``streamlit run`` for this module, Debian's Chromium, no network.
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ from geodata.compare import compare
 from geodata.events import format_date
 from geodata.factions import faction_color
 from geodata.timeline import change_dates
-from tests import test_browser
-from tests.test_browser import ARTIFACTS, MAP_FRAME, map_frame, wait_title
+from tests.browser.pages import MAP_FRAME, map_frame, require_chromium, wait_title
+from tests.paths import ARTIFACTS
 
-# The browser module's fixtures, for this module too.
-server = test_browser.server
-browser = test_browser.browser
-page = test_browser.page
+require_chromium()
 
 pytestmark = pytest.mark.browser
 
@@ -84,8 +81,18 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     assert state["from"] == "2016-03-01"
     assert set(state["changed"]) == expected and len(state["changed"]) == len(expected)
     frame.evaluate("() => { window.__frontline_mark = 1; }")
+    left = _check_two_maps(frame)
+    _check_change_table(page)
+    assert _same_view(frame)
+    _pan_and_zoom_in_step(page, frame, left)
+    _step_in_place(page, frame, steps, expected | gained)
+    _compare_off(page, frame)
+    assert page.errors == []
 
-    # Both maps in the one frame, side by side, the earlier one on the left.
+
+def _check_two_maps(frame) -> dict:
+    """Both maps in the one frame, side by side, the earlier one on the left; the
+    changed land hatched. Returns the left map's box."""
     boxes = frame.evaluate(
         "() => ['map_div2', 'map_div'].map(id => {"
         " const r = document.getElementById(id).getBoundingClientRect();"
@@ -100,17 +107,22 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     gov = faction_color("SYGOV").lstrip("#").lower()
     assert frame.locator(f"pattern#fa-hatch-{gov}").count() == 1
     assert frame.evaluate("() => window.__faLegendCollapsed") is True  # room for two maps
+    return left
 
-    # The change table, with the sources of the captures.
+
+def _check_change_table(page) -> None:
+    """The change table, with the sources of the captures."""
     panel = page.locator(".fa-compare")
     panel.wait_for()
     text = panel.inner_text()
     assert "Palmyra" in text and "al-Qaryatayn" in text
-    assert "Syrian government took Palmyra and al-Qaryatayn from ISIS" in text
+    assert "Syrian government took Palmyra, Palmyra Castle and 2 other towns from ISIS" in text
     assert panel.locator("a[href*='reuters.com']").count() >= 1
-    assert _same_view(frame)
 
-    # Pan the left map with the mouse: the right one follows.
+
+def _pan_and_zoom_in_step(page, frame, left: dict) -> None:
+    """Pan the left map with the mouse: the right one follows; zoom the right one:
+    the left one follows."""
     iframe = page.locator(MAP_FRAME).bounding_box()
     x = iframe["x"] + left["x"] + left["w"] / 2
     y = iframe["y"] + left["h"] / 2
@@ -126,18 +138,19 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     # The other map follows (on the left map's every move, and after its inertia).
     frame.wait_for_function(SAME_VIEW)
     assert _same_view(frame)
-    # Zoom the right map: the left one follows.
     frame.evaluate("() => window.map.setView([35.0, 39.5], 7, {animate: false})")
     assert _same_view(frame)
     assert _views(frame)[0]["z"] == 7
 
-    # Step the date: the right map, the change layer and the table change in place.
+
+def _step_in_place(page, frame, steps, changed: set) -> None:
+    """Step the date: the right map, the change layer and the table change in place."""
     for day in steps:
         page.get_by_role("button", name="Next change").click()
         wait_title(frame, format_date(day))
         state = _wait_compare(frame, day.strftime("%Y-%m-%d"))
     assert steps[-1] == pd.Timestamp("2016-04-14")
-    assert set(state["changed"]) == expected | gained
+    assert set(state["changed"]) == changed
     page.wait_for_function(
         "() => [...document.querySelectorAll('.fa-compare tr[data-place]')]"
         ".some(r => r.dataset.place === 'hit')"
@@ -149,11 +162,11 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     page.wait_for_url(lambda url: "date=2016-04-14" in url)  # the link follows the run
     assert "compare=2016-03-01" in page.url and "date=2016-04-14" in page.url
 
-    # Compare mode off: one map again, in the same frame.
+
+def _compare_off(page, frame) -> None:
+    """Compare mode off: one map again, in the same frame, the legend open again."""
     page.get_by_text("Compare two dates").click()
     frame.wait_for_function("() => document.getElementById('parent').classList.contains('single')")
     frame.wait_for_function("() => window.__faCompareState === null")
-    # The legend, folded to make room for two maps, is open again.
     frame.wait_for_function("() => !window.__faLegendCollapsed")
     assert frame.evaluate("() => window.__frontline_mark") == 1
-    assert page.errors == []

@@ -27,8 +27,8 @@ from geodata.upload import (
     read_upload,
     template_csv,
 )
+from tests.paths import CORPUS
 
-CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
 HEADER = "place_id,kind,date,from_faction,to_faction,source_url"
 

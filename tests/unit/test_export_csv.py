@@ -7,7 +7,7 @@ import pytest
 
 from geodata.export import neutralise_csv_cell, to_csv
 from geodata.scene import build_scene
-from tests.hostile import FORMULA, SCRIPT, evil_dataset
+from tests.fixtures import FORMULA, SCRIPT, evil_dataset
 
 DATE = "2016-03-27"
 

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.test_browser import (  # noqa: F401 - fixtures used by name
-    ARTIFACTS,
-    browser,
-    map_frame,
-    page,
-    server,
-    wait_title,
-)
+from tests.browser.pages import map_frame, require_chromium, wait_title
+from tests.paths import ARTIFACTS, REPORTS, SEED
+
+require_chromium()
 
 pytestmark = pytest.mark.browser
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-report.txt"
-KOBANI = Path(__file__).resolve().parent / "reports" / "kobani-independent.txt"
+KOBANI = REPORTS / "kobani-independent.txt"
 
 
-def open_panel(page):  # noqa: F811 - the page fixture
+def open_panel(page):
     page.get_by_text("Check a news report").click()
     return page.get_by_label("Report text")
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-REPORTS = Path(__file__).resolve().parent / "reports"
+from tests.paths import APP as APP_FILE
+from tests.paths import REPORTS
+
+APP = str(APP_FILE)
 
 
 def open_panel(dataset=None) -> AppTest:

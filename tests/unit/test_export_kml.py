@@ -7,7 +7,7 @@ import pytest
 from geodata.export import to_kml
 from geodata.scene import build_scene
 from geodata.territory import territories
-from tests.hostile import BACKTICK, FORMULA, SCRIPT, evil_dataset
+from tests.fixtures import BACKTICK, FORMULA, SCRIPT, evil_dataset
 
 DATE = "2016-03-27"
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -7,7 +7,6 @@ import http.server
 import json
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,11 +14,8 @@ from geodata.cli import main
 from geodata.reader import ReadError, extract, read_report, read_source
 from geodata.reader.dates import find_dates, find_published, parse_published
 from geodata.reader.fetch import fetch
+from tests.paths import SEED
 from tests.reader_eval import REPORTS, evaluate
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-report.txt"
-if not SEED.exists():  # the main checkout keeps shared/ beside it too
-    SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed-report.txt"
 
 
 def run(capsys, *argv):

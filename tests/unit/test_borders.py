@@ -19,8 +19,9 @@ from geodata.borders import (
     theatre_bounds,
     theatre_polygon,
 )
+from tests.paths import ROOT
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = ROOT
 BORDERS_FILE = REPO / "geodata" / "data" / "borders.geojson"
 SCRIPT = REPO / "scripts" / "make_borders.py"
 

@@ -9,164 +9,29 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.browser.pages import (
+    MAP_FRAME,
+    TIMEOUT_MS,
+    is_tile,
+    legend_title,
+    map_frame,
+    require_chromium,
+    wait_title,
+)
+from tests.paths import ARTIFACTS, CORPUS, ROOT
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-# Offline, the optional tile layers cannot load; nothing else may fail.
-TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com", "server.arcgisonline.com")
-TIMEOUT_MS = 30_000
+require_chromium()
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(
-        f"{CHROMIUM} is missing: install Debian's chromium (make chromium) to run browser tests",
-        allow_module_level=True,
-    )
-
-from playwright.sync_api import Frame, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Frame, Page  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)  # polling interval, not a wait for readiness
-    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout} s")
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
-def _is_tile(url: str) -> bool:
-    return any(host in (url or "") for host in TILE_HOSTS)
-
-
-@pytest.fixture
-def page(browser, request):
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1500, "height": 1150})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-
-    def on_console(message):
-        if message.type == "error" and not _is_tile(message.location.get("url", "")):
-            errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    page.errors = errors
-    failed_before = request.session.testsfailed
-    yield page
-    failed = request.session.testsfailed > failed_before
-    name = request.node.name + ("-FAILED" if failed else "")
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    context.close()
-
-
-def map_frame(page: Page) -> Frame:
-    """The map's frame once Leaflet has drawn the date layers."""
-    handle = page.wait_for_selector(MAP_FRAME)
-    frame = handle.content_frame()
-    frame.wait_for_function(
-        "() => window.map && window.__faBaseDrawn"  # borders fetched and drawn
-        " && document.querySelector('.fa-legend .fa-title') !== null"
-    )
-    return frame
-
-
-def legend_title(frame: Frame) -> str:
-    return frame.eval_on_selector(".fa-legend .fa-title", "e => e.textContent")
-
-
-def wait_title(frame: Frame, text: str) -> None:
-    frame.wait_for_function(
-        "t => { const e = document.querySelector('.fa-legend .fa-title');"
-        " return e && e.textContent.includes(t); }",
-        arg=text,
-    )
-
 
 # {id: [fill, ring]} of the towns drawn (all on one canvas layer).
 TOWNS_JS = "() => window.__fa.towns()"
@@ -192,71 +57,60 @@ def test_page_loads_offline_with_no_console_errors(server, page):
     assert page.errors == []
     # Tiles are optional: offline, choosing them fails only on the tile server.
     frame.locator(".leaflet-control-layers").hover()
-    with page.expect_event("requestfailed", predicate=lambda r: _is_tile(r.url)):
+    with page.expect_event("requestfailed", predicate=lambda r: is_tile(r.url)):
         frame.get_by_text("OpenStreetMap", exact=True).click()
     frame.get_by_text("No tiles (offline)", exact=True).click()
     assert frame.locator(".leaflet-tile").count() == 0
     assert page.errors == []
 
 
-def test_map_shows_territories_borders_towns_and_labels(server, page):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
-    # Canvas renderer: one canvas per pane.
-    fills = frame.evaluate("""() => {
+TERRITORY_FILLS_JS = """() => {
         const fills = new Set();
         window.map.eachLayer(l => {
             if (l instanceof L.Polygon && l.options.pane === 'territories')
                 fills.add(l.options.fillColor);
         });
         return [...fills];
-    }""")
-    assert {"#d43300", "#1a1a1a", "#e8d81b", "#d592a6"} <= set(fills)
-    assert frame.locator(".leaflet-territories-pane canvas").count() == 1
-    assert frame.locator(".leaflet-pane svg").count() == 0
-    # Sample the territory canvas: faction colours are really painted.
-    painted = frame.evaluate("""() => {
+    }"""
+
+
+PAINTED_JS = """() => {
         const c = document.querySelector('.leaflet-territories-pane canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         const seen = new Set();
         for (let i = 0; i < d.length; i += 4 * 7)
             if (d[i + 3] > 40) seen.add([d[i], d[i + 1], d[i + 2]].map(v => v >> 4).join(','));
         return [...seen];
-    }""")
-    # SYGOV red #d43300 and ISIS #1a1a1a, at 4-bit precision.
-    assert "13,3,0" in painted and "1,1,1" in painted, painted[:20]
-    borders_painted = frame.evaluate("""() => {
+    }"""
+
+
+BORDERS_PAINTED_JS = """() => {
         const c = document.querySelector('.leaflet-borders-pane canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 100) n++;
         return n;
-    }""")
-    assert borders_painted > 2000  # country outlines drawn without any tiles
-    # Front lines: red over their white casing, not hidden under it.
-    fronts_red = frame.evaluate("""() => {
+    }"""
+
+
+FRONTS_RED_JS = """() => {
         const c = document.querySelector('.leaflet-fronts-pane canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0;
         for (let i = 0; i < d.length; i += 4)
             if (d[i + 3] > 200 && d[i] > 200 && d[i + 1] < 60 && d[i + 2] < 60) n++;
         return n;
-    }""")
-    assert fronts_red > 300, fronts_red
-    towns = frame.evaluate(TOWNS_JS)
-    assert len(towns) == N_BUILTIN
-    assert towns["palmyra"][0] == "#d43300"  # held by the government
-    assert towns["deir-ez-zor"] == ["#d43300", "#1a1a1a"]  # besieged: ring in ISIS black
-    # All the towns are painted on the towns pane's one canvas.
-    towns_painted = frame.evaluate("""() => {
+    }"""
+
+
+TOWNS_PAINTED_JS = """() => {
         const c = document.querySelectorAll('.leaflet-towns-pane canvas');
         const d = c[0].getContext('2d').getImageData(0, 0, c[0].width, c[0].height).data;
         let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 200) n++;
         return [c.length, n];
-    }""")
-    assert towns_painted[0] == 1 and towns_painted[1] > 66 * 40, towns_painted
-    # Nominal land drawn lighter than core land, and fronts across it dashed.
-    tiers = frame.evaluate("""() => {
+    }"""
+
+
+TIERS_JS = """() => {
         const out = {core: new Set(), nominal: new Set(), dashed: 0, solid: 0};
         window.map.eachLayer(l => {
             if (!l.feature) return;
@@ -268,7 +122,49 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
         });
         return {core: [...out.core], nominal: [...out.nominal], dashed: out.dashed,
                 solid: out.solid};
-    }""")
+    }"""
+
+
+def test_map_shows_territories_borders_towns_and_labels(server, page):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    # Canvas renderer: one canvas per pane.
+    fills = frame.evaluate(TERRITORY_FILLS_JS)
+    assert {"#d43300", "#1a1a1a", "#e8d81b", "#d592a6"} <= set(fills)
+    assert frame.locator(".leaflet-territories-pane canvas").count() == 1
+    assert frame.locator(".leaflet-pane svg").count() == 0
+    # Sample the territory canvas: faction colours are really painted.
+    painted = frame.evaluate(PAINTED_JS)
+    # SYGOV red #d43300 and ISIS #1a1a1a, at 4-bit precision.
+    assert "13,3,0" in painted and "1,1,1" in painted, painted[:20]
+    borders_painted = frame.evaluate(BORDERS_PAINTED_JS)
+    assert borders_painted > 2000  # country outlines drawn without any tiles
+    # Front lines: red over their white casing, not hidden under it.
+    fronts_red = frame.evaluate(FRONTS_RED_JS)
+    assert fronts_red > 300, fronts_red
+    _check_towns_drawn(frame)
+    _check_tiers_and_labels(frame)
+    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-2016-03-27.png"))
+    assert page.errors == []
+
+
+def _check_towns_drawn(frame) -> None:
+    """Every town, in its holder's colour, ringed when contested, on one canvas."""
+    towns = frame.evaluate(TOWNS_JS)
+    assert len(towns) == N_BUILTIN
+    assert towns["palmyra"][0] == "#d43300"  # held by the government
+    assert towns["deir-ez-zor"] == ["#d43300", "#1a1a1a"]  # besieged: ring in ISIS black
+    # All the towns are painted on the towns pane's one canvas.
+    towns_painted = frame.evaluate(TOWNS_PAINTED_JS)
+    assert towns_painted[0] == 1 and towns_painted[1] > 66 * 40, towns_painted
+
+
+def _check_tiers_and_labels(frame) -> None:
+    """Nominal land lighter than core land, fronts across it dashed; the key places'
+    labels, the legend, the scale; one map filling the frame."""
+    # Nominal land drawn lighter than core land, and fronts across it dashed.
+    tiers = frame.evaluate(TIERS_JS)
     assert tiers["core"] and tiers["nominal"], tiers
     assert max(tiers["nominal"]) < min(tiers["core"]), tiers
     assert tiers["dashed"] > 0 and tiers["solid"] > 0, tiers
@@ -285,8 +181,6 @@ def test_map_shows_territories_borders_towns_and_labels(server, page):
         "() => [window.map.getContainer().clientWidth, document.body.clientWidth]"
     )
     assert widths[0] >= 0.95 * widths[1], widths
-    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-2016-03-27.png"))
-    assert page.errors == []
 
 
 def test_moving_the_date_updates_the_map_in_place(server, page):
@@ -416,7 +310,6 @@ def test_hovering_and_clicking_a_town(server, page):
 
 # --- exports and uploads -------------------------------------------------------
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
 UPLOAD_INPUT = "[data-testid='stFileUploaderDropzoneInput']"
 XSS_PLACES = (
     "id,name,name_ar,aliases,lat,lon,country,governorate,coord_source\n"

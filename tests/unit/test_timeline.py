@@ -1,8 +1,6 @@
 """Control state at a date: golden states of the seven places, and a property
 test that the vectorised state equals a naive replay of the events."""
 
-import datetime as dt
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -10,8 +8,8 @@ from hypothesis import strategies as st
 
 from geodata import Dataset, control_at, epoch_of, epochs, events_between, place_history
 from geodata.events import KIND_ORDER, TIMELINE_END, TIMELINE_START
-from geodata.factions import FACTION_CODES
 from geodata.io import events_frame, places_frame
+from tests.strategies import timelines
 
 H, C = "held", "contested"
 # date -> {place: (controller, status, contested_by)}
@@ -170,8 +168,15 @@ def test_an_explicit_unknown_period_is_shown_as_unknown():
     events = events_frame(
         pd.DataFrame(
             [
-                {"event_id": e, "place_id": "x", "kind": k, "date": d, "from_faction": f,
-                 "to_faction": t, "source_url": "https://example.org"}  # fmt: skip
+                {
+                    "event_id": e,
+                    "place_id": "x",
+                    "kind": k,
+                    "date": d,
+                    "from_faction": f,
+                    "to_faction": t,
+                    "source_url": "https://example.org",
+                }  # fmt: skip
                 for e, k, d, f, t in rows
             ]
         )
@@ -188,44 +193,6 @@ def test_an_explicit_unknown_period_is_shown_as_unknown():
 # --- property test: vectorised state == naive replay ------------------------
 
 START = TIMELINE_START.date()
-
-
-@st.composite
-def datasets(draw):
-    n_places = draw(st.integers(1, 6))
-    place_rows, event_rows = [], []
-    for p in range(n_places):
-        pid = f"p{p}"
-        place_rows.append({"id": pid, "name": f"Place {p}", "lat": str(33 + p / 10),
-                           "lon": str(40 + p / 7)})  # fmt: skip
-        holder = draw(st.sampled_from(FACTION_CODES))
-        day = draw(st.integers(0, 30))
-        event_rows.append({"place_id": pid, "kind": "initial", "date": START + dt.timedelta(day),
-                               "from_faction": "", "to_faction": holder})  # fmt: skip
-        for _ in range(draw(st.integers(0, 6))):
-            day += draw(st.integers(0, 200))
-            kind = draw(st.sampled_from(["capture", "contest", "milestone"]))
-            other = draw(st.sampled_from([f for f in FACTION_CODES if f != holder]))
-            row = {"place_id": pid, "kind": kind, "date": START + dt.timedelta(day),
-                       "from_faction": holder, "to_faction": other}  # fmt: skip
-            if kind == "contest":
-                length = draw(st.one_of(st.none(), st.integers(0, 300)))
-                if length is not None:
-                    row["end_date"] = START + dt.timedelta(day + length)
-                    day += length
-                else:
-                    day += 1
-            if kind == "capture":
-                holder = other
-            event_rows.append(row)
-    events = pd.DataFrame(event_rows)
-    events["event_id"] = [f"e{i}" for i in range(len(events))]
-    events["source_url"] = "https://example.org"
-    events["date"] = events["date"].astype(str)
-    if "end_date" in events:
-        events["end_date"] = events["end_date"].astype(str).replace("nan", "")
-    events = events.fillna("")
-    return Dataset(places_frame(pd.DataFrame(place_rows)), events_frame(events))
 
 
 def naive_state(ds: Dataset, date: pd.Timestamp) -> dict:
@@ -259,7 +226,7 @@ def naive_state(ds: Dataset, date: pd.Timestamp) -> dict:
 
 
 @settings(max_examples=120, deadline=None)
-@given(ds=datasets(), offset=st.integers(0, 2600))
+@given(ds=timelines(), offset=st.integers(0, 2600))
 def test_state_equals_naive_replay(ds, offset):
     date = TIMELINE_START + pd.Timedelta(days=offset)
     expected = naive_state(ds, date)

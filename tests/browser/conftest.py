@@ -1,0 +1,55 @@
+"""Fixtures of the browser tests: one ``streamlit run app.py`` per test module,
+Debian's Chromium, and a page per test that records console errors and leaves a
+screenshot in ``tests/artifacts/`` (``-FAILED`` in the name when it failed).
+
+The server and the browser come from ``bench/harness.py``, the harness the
+benchmarks use too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.harness import Server, launch
+from tests.browser.pages import TIMEOUT_MS, is_tile
+from tests.paths import ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def server():
+    with Server("app.py", "tests", log_dir=ARTIFACTS) as running:
+        running.wait_healthy()
+        yield running.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1500, "height": 1150})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+
+    def on_console(message):
+        if message.type == "error" and not is_tile(message.location.get("url", "")):
+            errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.errors = errors
+    failed_before = request.session.testsfailed
+    yield page
+    failed = request.session.testsfailed > failed_before
+    name = request.node.name + ("-FAILED" if failed else "")
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    context.close()

@@ -1,0 +1,67 @@
+"""What the browser tests share besides their fixtures: waiting for the map
+frame and reading it (the fixtures are in ``conftest.py``, the server and
+Chromium come from ``bench/harness.py``, shared with the benchmarks)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import Frame, Page
+
+from bench.harness import CHROMIUM, MAP_FRAME
+
+__all__ = [
+    "MAP_FRAME",
+    "TILE_HOSTS",
+    "TIMEOUT_MS",
+    "is_tile",
+    "legend_title",
+    "map_frame",
+    "require_chromium",
+    "wait_title",
+]
+
+# Offline, the optional tile layers cannot load; nothing else may fail.
+TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com", "server.arcgisonline.com")
+TIMEOUT_MS = 30_000
+
+
+def require_chromium() -> None:
+    """Skip the calling test module when Debian's Chromium is not installed."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium (make chromium) to run "
+            "browser tests",
+            allow_module_level=True,
+        )
+
+
+def is_tile(url: str) -> bool:
+    """Whether a request went to one of the optional tile servers."""
+    return any(host in (url or "") for host in TILE_HOSTS)
+
+
+def map_frame(page: Page) -> Frame:
+    """The map's frame once Leaflet has drawn the date layers."""
+    handle = page.wait_for_selector(MAP_FRAME)
+    frame = handle.content_frame()
+    frame.wait_for_function(
+        "() => window.map && window.__faBaseDrawn"  # borders fetched and drawn
+        " && document.querySelector('.fa-legend .fa-title') !== null"
+    )
+    return frame
+
+
+def legend_title(frame: Frame) -> str:
+    """The legend's title: the date the map shows."""
+    return frame.eval_on_selector(".fa-legend .fa-title", "e => e.textContent")
+
+
+def wait_title(frame: Frame, text: str) -> None:
+    """Wait until the legend's title names ``text`` (a date)."""
+    frame.wait_for_function(
+        "t => { const e = document.querySelector('.fa-legend .fa-title');"
+        " return e && e.textContent.includes(t); }",
+        arg=text,
+    )

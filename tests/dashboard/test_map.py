@@ -1,0 +1,164 @@
+"""The live map's Python half: the epoch payload, the base map, the date script, the legend."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import streamlit_folium
+from folium.elements import JSCSSMixin
+
+from dashboard.map import base, legend
+from dashboard.map import payload as map_payload
+from dashboard.map import script as map_script
+from geodata.scene import build_scene
+from geodata.style import LAYERS
+from tests.fixtures import EVIL
+
+
+@pytest.fixture(scope="module")
+def payload(builtin):
+    return map_payload.scene_payload(build_scene(builtin, "2016-03-27"))
+
+
+EXTENT = (35.4, 28.8, 48.9, 37.7)
+
+
+def base_script(extent=EXTENT):
+    """The base map and the script streamlit-folium would send for it."""
+    m = base.base_map(
+        extent, leaflet_js="LEAFLET.js", leaflet_css="LEAFLET.css", base_data_url="BASE.json"
+    )
+    m.get_root().render()
+    return m, streamlit_folium._get_map_string(m)
+
+
+def script_for(payload, **options):
+    options.setdefault("title", "t")
+    data = map_payload.parse_expression(map_payload.epoch_data(payload))
+    return map_script.date_script(payload, epoch="e1", data=data, date="2016-03-27", **options)
+
+
+def test_payload_has_every_town_and_its_state(payload, builtin):
+    towns = {t["id"]: t for t in payload["towns"]}
+    assert set(towns) == set(builtin.places["id"])
+    assert towns["palmyra"]["fill"] == "#d43300" and not towns["palmyra"]["contested"]
+    assert towns["deir-ez-zor"]["contested"] and towns["deir-ez-zor"]["ring"] == "#1a1a1a"
+    assert {t["id"] for t in payload["towns"] if t["key"]} == {
+        "palmyra",
+        "raqqa",
+        "deir-ez-zor",
+        "ramadi",
+        "tikrit",
+        "mosul",
+        "al-shaddadi",
+    }
+    assert towns["palmyra"]["holder"] == "Syrian government since 27 March 2016"
+    assert towns["palmyra"]["name_ar"] == "تدمر"
+    factions = {f["properties"]["faction"] for f in payload["territories"]["features"]}
+    assert {"SYGOV", "ISIS", "SDF", "IQGOV", "KRG"} <= factions
+    contested = [
+        f["properties"]
+        for f in payload["territories"]["features"]
+        if f["properties"]["status"] == "contested"
+    ]
+    assert contested and all(p["style"]["dashArray"] for p in contested)
+    assert payload["fronts"]["features"]
+
+
+def test_epoch_data_is_compact_columns_of_the_payload(payload):
+    data = json.loads(map_payload.epoch_data(payload))  # also valid JSON
+    towns = data["towns"]
+    holders = towns.pop("holders")
+    assert len(holders) == len(set(holders)) < len(payload["towns"])
+    assert {len(column) for column in towns.values()} == {len(payload["towns"])}
+    i = towns["id"].index("deir-ez-zor")
+    assert data["colors"][towns["ring"][i]] == "#1a1a1a"
+    assert towns["flags"][i] == 3  # a key place (1), contested (2)
+    assert holders[towns["holder"][towns["id"].index("palmyra")]].startswith("Syrian government")
+    sent = data["territories"]["features"]
+    kept = payload["territories"]["features"]
+    assert [f["properties"] for f in sent] == [f["properties"] for f in kept]
+    assert [f["geometry"] for f in sent] == [json.loads(f["geometry"]) for f in kept]
+    assert sent[0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert len(data["fronts"]["features"]) == len(payload["fronts"]["features"])
+    # Columns, not one object per town: much smaller than the payload itself.
+    assert len(map_payload.epoch_data(payload)) < len(json.dumps(payload))
+
+
+def test_map_uses_only_our_leaflet_and_no_cdn(payload):
+    m, base = base_script()
+    script = script_for(payload)
+    # What streamlit-folium collects for the browser to load.
+    links = [
+        url
+        for element in [m, *m._children.values()]
+        if isinstance(element, JSCSSMixin)
+        for url in (*(u for _, u in element.default_js), *(u for _, u in element.default_css))
+    ]
+    assert links == ["LEAFLET.js", "LEAFLET.css"]
+    assert "preferCanvas" in base and "L.control.scale()" in base
+    assert "window.__fa = " in base  # the drawing code, once, with the base map
+    assert 'fetch("BASE.json")' in base  # the geography: fetched once, not in the script
+    assert len(base) < 40_000
+    # The only addresses are the optional tile servers and their attributions.
+    hosts = set(re.findall(r"https?://([^/\"'\s]+)", base + script))
+    assert hosts == {
+        "tile.openstreetmap.org",
+        "{s}.basemaps.cartocdn.com",
+        "server.arcgisonline.com",
+        "www.openstreetmap.org",
+        "carto.com",
+    }
+    assert "jquery" not in (base + script).lower()
+
+
+def test_base_map_script_is_stable_so_the_frame_is_mounted_once():
+    hashes = {streamlit_folium.generate_js_hash(base_script()[1], "atlas-map") for _ in range(2)}
+    assert len(hashes) == 1
+
+
+def test_date_script_names_the_layers_shown_and_defers_the_data(payload):
+    everything = script_for(payload, recent_ids={"palmyra"}, selected="mosul")
+    assert '"shown":["territories","fronts","towns","labels","recent"]' in everything
+    assert '"recent":["palmyra"]' in everything and '"selected":"mosul"' in everything
+    # The epoch's data is returned by a function: parsed only for a new epoch,
+    # and by JSON.parse from a string (much quicker than a JavaScript literal).
+    assert 'function () { return JSON.parse("{' in everything
+    assert everything.count("window.__fa.draw(") == 1
+    nothing = script_for(payload, shown=set())
+    assert '"shown":[]' in nothing and "fa-legend" not in nothing  # legend: its content only
+    assert "fa-title" in nothing
+
+
+def test_hostile_strings_are_escaped_on_the_map(evil):
+    payload = map_payload.scene_payload(build_scene(evil, "2016-03-27"))
+    script = script_for(payload, title=f"Control {EVIL}", selected="palmyra")
+    assert "<img" not in script and "<script" not in script and "</" not in script
+    # The title goes as text (the frame sets textContent), JSON-escaped for the script.
+    assert '"title":"Control \\u003cimg src=x onerror=alert(1)\\u003e"' in script
+    # Names and holders are plain text (the frame shows them with textContent),
+    # and JSON-escaped for the script.
+    palmyra = next(t for t in payload["towns"] if t["id"] == "palmyra")
+    assert "<img" in palmyra["name"] or "<script" in palmyra["name"]
+    assert "\\u003cimg" in script or "\\u003cscript" in script
+
+
+def test_legend_names_only_the_factions_drawn(builtin):
+    payload = map_payload.scene_payload(
+        build_scene(builtin, "2017-10-20", factions=["ISIS", "SDF"])
+    )
+    named = {e["code"] for e in payload["legend"] if e["kind"] == "faction"}
+    assert named == {"ISIS", "SDF"}
+    assert {t["fill"] for t in payload["towns"]} == {"#1a1a1a", "#e8d81b"}
+
+
+def test_legend_lists_factions_and_drops_hidden_layers(payload):
+    full = legend.legend_html(payload["legend"], title="T", shown=set(LAYERS))
+    front = "Front (dashed: nominal land)"
+    assert "Syrian government" in full and front in full
+    assert "Changed in the last 28 days" in full and "Contested area" in full
+    assert "Core: land within reach" in full and "Light: nominal land" in full
+    bare = legend.legend_html(payload["legend"], title="T", shown={"towns"})
+    assert front not in bare and "Contested area" not in bare and "nominal" not in bare

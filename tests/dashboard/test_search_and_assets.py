@@ -1,0 +1,174 @@
+"""Search in any spelling, map clicks, Leaflet's offline files, the base data."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+import pytest
+import streamlit_folium
+
+from dashboard import charts
+from dashboard.map import assets, mount
+from dashboard.map import payload as map_payload
+from dashboard.map import script as map_script
+from dashboard.map.mount import nearest_town
+from dashboard.search import find_place
+from geodata import history
+from geodata.scene import KEY_PLACES, build_scene
+from tests.paths import ROOT
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("Tadmur", "palmyra"),
+        ("الموصل", "mosul"),
+        ("Deir Ezzour", "deir-ez-zor"),
+        ("raqqa", "raqqa"),
+    ],
+)
+def test_find_place_any_spelling(builtin, query, place):
+    outcome = find_place(builtin, query)
+    assert outcome.place_id == place and outcome.center is not None
+
+
+def test_find_place_miss_suggests(builtin):
+    outcome = find_place(builtin, "Qqqmosul")
+    assert outcome.place_id is None and outcome.center is None
+    assert ("mosul", "Mosul") in outcome.suggestions
+
+
+def test_nearest_town():
+    towns = [{"id": "a", "lat": 34.0, "lon": 38.0}, {"id": "b", "lat": 34.0, "lon": 38.3}]
+    assert nearest_town(towns, 34.0, 38.2) == "b"
+    assert nearest_town(towns, 36.0, 38.0) is None  # ~220 km away
+
+
+def test_leaflet_static_copy_is_complete_and_idempotent(tmp_path):
+    target = assets.ensure_leaflet_static(tmp_path)
+    for name in assets.LEAFLET_FILES:
+        assert (target / name).stat().st_size > 0
+    js = (target / "leaflet.js").read_text()
+    assert "1.9.4" in js[:300]
+    stamp = os.stat(target / "leaflet.js").st_mtime_ns
+    (target / "leaflet.css").write_text("stale")
+    assets.ensure_leaflet_static(tmp_path)
+    assert os.stat(target / "leaflet.js").st_mtime_ns == stamp
+    assert (target / "leaflet.css").read_text() != "stale"
+    assert assets.LEAFLET_JS_URL.endswith("app/static/leaflet/leaflet.js")
+
+
+def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
+    import streamlit as st
+
+    from dashboard.map.payload import epoch_data, parse_expression, scene_payload
+    from geodata import load_builtin
+
+    assert all(hasattr(streamlit_folium, name) for name in mount.SF_PARTS)
+    state: dict = {}
+    sent: list[dict] = []
+    monkeypatch.setattr(st, "session_state", state)
+    monkeypatch.setattr(mount.streamlit_folium, "_component_func", lambda **k: sent.append(k))
+    payload = scene_payload(build_scene(load_builtin(), "2016-03-27"))
+    data = parse_expression(epoch_data(payload))
+
+    def step(title):
+        script = map_script.date_script(payload, epoch="e1", data=data, title=title)
+        mount.show_map(script, towns=payload["towns"], extent=(34.5, 28.5, 49.0, 38.0))
+
+    for _ in range(5):
+        step("Control of towns, 27 March 2016")
+    step("Control of towns, 28 March 2016")
+    assert sent[0]["feature_group"] == sent[4]["feature_group"]  # same date, same script
+    assert len({k["script"] for k in sent}) == 1 and len({k["key"] for k in sent}) == 1
+    assert "27 March 2016" in sent[0]["feature_group"]
+    assert "28 March 2016" in sent[-1]["feature_group"]
+    assert len(sent[0]["script"]) < 40_000  # the borders are fetched, not sent each run
+
+
+def test_control_chart_keeps_key_places_and_stays_small():
+
+    sys.path.insert(0, str(ROOT))
+    from bench.synthetic import synthetic_dataset
+
+    big = history.control_segments(synthetic_dataset(300, 5))
+    kept = history.busiest_places(big, first=KEY_PLACES)
+    assert kept["place_id"].nunique() == charts.MAX_CHART_PLACES
+    charts.control_chart(kept).to_dict()  # under Altair's row limit: no MaxRowsError
+    from geodata import load_builtin
+
+    builtin = history.control_segments(load_builtin())
+    kept = history.busiest_places(builtin, first=KEY_PLACES)
+    assert kept["place_id"].nunique() == charts.MAX_CHART_PLACES  # 500+ towns: capped
+    assert set(KEY_PLACES) <= set(kept["place_id"])  # the seven key places stay
+    small = builtin[builtin["place_id"].isin(KEY_PLACES)]
+    assert history.busiest_places(small, first=KEY_PLACES) is small
+
+
+def test_neighbour_epochs_are_warmed_in_the_background(builtin, monkeypatch):
+    from dashboard import cache
+
+    key = cache.fingerprint(builtin)
+    changes = cache.change_days(builtin, key)
+    ahead = cache.neighbour_epochs(changes, "2016-03-27")
+    assert ahead == ["2016-04-01", "2016-04-03", "2016-03-25"]  # two changes after, one before
+    for epoch in ahead:  # the names are those the app asks for
+        assert cache.epoch_key(builtin, epoch) == epoch
+    built = []
+    real = cache.build_scene
+    monkeypatch.setattr(cache, "build_scene", lambda *a, **k: built.append(a[1]) or real(*a, **k))
+    factions = ("ISIS", "KRG")  # a combination no other test asks for
+    cache.warm_epochs(builtin, key, ahead, factions)
+    cache.warm_epochs(builtin, key, ahead, factions)  # queued once
+    cache._WARMER.submit(lambda: None).result(timeout=60)  # the queue is done
+    assert sorted(built) == sorted(ahead)
+    layers = cache.epoch_payload(builtin, key, ahead[0], factions)
+    assert len(built) == len(ahead)  # found ready
+    assert layers.id.endswith(f"/{ahead[0]}/ISIS,KRG")
+
+
+def test_base_data_has_land_outlines_and_names_as_text(tmp_path):
+    data = json.loads(map_payload.base_data())
+    assert len(data["land"]["features"]) == len(data["lines"]["features"]) >= 8
+    names = {label["name"]: label["theatre"] for label in data["labels"]}
+    assert names["Syria"] and names["Iraq"] and not names["Turkey"]
+    path = assets.ensure_base_data(tmp_path)
+    stamp = path.stat().st_mtime_ns
+    assert json.loads(path.read_text()) == data
+    assets.ensure_base_data(tmp_path)  # unchanged: not rewritten
+    assert path.stat().st_mtime_ns == stamp
+    assert assets.BASE_DATA_URL.endswith("app/static/atlas/base.json")
+
+
+def test_no_colour_literal_in_the_dashboard():
+    """Colours of the live map, the panels and the frame's JS come from geodata.style."""
+    import ast
+
+    colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b|rgba?\(\s*\d")
+    root = ROOT / "dashboard"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:40]!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and colour.search(node.value)
+        ]
+    for path in sorted(root.rglob("*.js")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if colour.search(line.split("//")[0]):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:40]!r}")
+    assert not found, found
