@@ -1,7 +1,7 @@
 """What users feel in a real browser (sections 3, 5 and 6).
 
 Each app is served by its own ``streamlit run`` on a free port and driven by
-Debian's Chromium through Playwright, as in ``tests/test_browser.py``:
+Debian's Chromium through Playwright (``bench/harness.py``, shared with ``tests/browser/``):
 
 3. A step is a key press on the focused date slider (ArrowRight: one day) or
    a click on "Next change". Its time runs from the ``keydown``/``mousedown``

@@ -41,6 +41,7 @@ from geodata.style import (
     LIVE_SELECTED_STYLE,
     UNKNOWN_COLOR,
 )
+from geodata.values import rounded
 
 from . import cache
 from .map.base import PANES
@@ -139,10 +140,6 @@ def comparison(_dataset: Dataset, key: str, start: str, end: str) -> Comparison:
     return compare(_dataset, start, end)
 
 
-def _round(geometry):
-    return shapely.transform(geometry, lambda c: c.round(_DIGITS))
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
 def change_layer(
     _dataset: Dataset, key: str, epoch_from: str, epoch_to: str, _c: Comparison
@@ -161,7 +158,7 @@ def change_layer(
                 separators=(",", ":"),
             )
             + ',"geometry":'
-            + shapely.to_geojson(_round(geometry))
+            + shapely.to_geojson(rounded(geometry, _DIGITS))
             + "}"
         )
     data = (

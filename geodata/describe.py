@@ -10,6 +10,7 @@ import pandas as pd
 
 from geodata.events import format_date
 from geodata.factions import FACTIONS
+from geodata.values import text_or_empty
 
 __all__ = [
     "faction_name",
@@ -17,10 +18,6 @@ __all__ = [
     "describe_event",
     "holder_text",
 ]
-
-
-def _text(value) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 def faction_name(code) -> str:
@@ -31,7 +28,7 @@ def faction_name(code) -> str:
     >>> faction_name("SDF")
     'SDF / YPG'
     """
-    code = _text(code)
+    code = text_or_empty(code)
     if code == "UNKNOWN":  # a period when no source says who held the place
         return "an unknown holder"
     return FACTIONS[code].name if code in FACTIONS else code
@@ -48,10 +45,10 @@ def event_when(event) -> str:
     ...             "end_precision": "day"})
     '13 May 2015 – 26 May 2015'
     """
-    start = format_date(event["date"], _text(event.get("date_precision")) or "day")
+    start = format_date(event["date"], text_or_empty(event.get("date_precision")) or "day")
     end = event.get("end_date")
     if event.get("kind") == "contest" and end is not None and not pd.isna(end):
-        return f"{start} – {format_date(end, _text(event.get('end_precision')) or 'day')}"
+        return f"{start} – {format_date(end, text_or_empty(event.get('end_precision')) or 'day')}"
     return start
 
 
@@ -70,7 +67,7 @@ def describe_event(event, place_name: str) -> str:
     ...                 "to_faction": "SYGOV"}, "Palmyra")
     'Syrian government took Palmyra from Islamic State (ISIS)'
     """
-    kind = _text(event.get("kind"))
+    kind = text_or_empty(event.get("kind"))
     old, new = faction_name(event.get("from_faction")), faction_name(event.get("to_faction"))
     if kind == "initial":
         return f"{place_name} held by {new}"
@@ -80,7 +77,7 @@ def describe_event(event, place_name: str) -> str:
         return (
             f"{new} attacked {place_name}, held by {old}" if old else f"Fighting for {place_name}"
         )
-    note = _text(event.get("note"))
+    note = text_or_empty(event.get("note"))
     first = note.split(". ")[0].rstrip(".")
     return f"{place_name}: {first}" if first else f"{place_name}: milestone"
 
@@ -94,10 +91,10 @@ def holder_text(controller, status, contested_by, since, since_precision) -> str
     >>> holder_text("ISIS", "contested", "SDF", pd.Timestamp("2017-06-06"), "day")
     'Islamic State (ISIS), contested by SDF / YPG since 6 June 2017'
     """
-    if _text(status) == "unknown" or not _text(controller):
+    if text_or_empty(status) == "unknown" or not text_or_empty(controller):
         return "No data at this date"
-    when = format_date(since, _text(since_precision) or "day") if since is not None else ""
+    when = format_date(since, text_or_empty(since_precision) or "day") if since is not None else ""
     holder = faction_name(controller)
-    if _text(status) == "contested" and _text(contested_by):
+    if text_or_empty(status) == "contested" and text_or_empty(contested_by):
         holder += f", contested by {faction_name(contested_by)}"
     return f"{holder} since {when}" if when else holder

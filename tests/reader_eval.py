@@ -1,6 +1,6 @@
 """Score the report reader on the reports under tests/reports (see expected.json there).
 
-Run ``python -m tests.reader_eval`` for the figures; tests/test_reader.py
+Run ``python -m tests.reader_eval`` for the figures; tests/unit/test_reader.py
 checks them against the targets.
 """
 

@@ -28,6 +28,7 @@ STAGES = {
     "geodata.files": 0,
     "geodata.safety": 0,
     "geodata.colours": 0,
+    "geodata.values": 0,
     "geodata.gazetteer": 1,
     "geodata.borders": 1,
     "geodata.dataset": 1,

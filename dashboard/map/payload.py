@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -35,6 +34,7 @@ from geodata.style import (
     LIVE_TOWN_RING,
     fill_opacity,
 )
+from geodata.values import rounded
 
 __all__ = [
     "scene_payload",
@@ -47,10 +47,6 @@ __all__ = [
 _DIGITS = 4  # ~10 m: plenty for a map, and a third of the JSON
 
 
-def _round(geometry):
-    return shapely.transform(geometry, lambda c: np.round(c, _DIGITS))
-
-
 def _feature(geometry, properties: dict, *, raw: bool = False) -> dict:
     """A GeoJSON Feature; with ``raw``, its geometry stays the GeoJSON text GEOS wrote.
 
@@ -58,7 +54,7 @@ def _feature(geometry, properties: dict, *, raw: bool = False) -> dict:
     ``mapping()`` builds it in Python; raw text also skips parsing it here
     only to print it again for the browser (see :func:`epoch_data`).
     """
-    text = shapely.to_geojson(_round(geometry))
+    text = shapely.to_geojson(rounded(geometry, _DIGITS))
     return {
         "type": "Feature",
         "properties": properties,

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from geodata.values import or_none
+
 from .args import CliError
 
 __all__ = [
@@ -20,7 +22,6 @@ __all__ = [
     "dump",
     "event_records",
     "iso",
-    "none_if_missing",
     "output_path",
     "output_target",
     "progress_bar",
@@ -40,11 +41,6 @@ def iso(value) -> str | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def none_if_missing(value):
-    """Missing values (None, NaN, NaT) as None, for JSON."""
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-
-
 def state_records(state) -> list[dict]:
     """Turn :func:`~geodata.timeline.control_at` output into JSON-ready dicts."""
     return [
@@ -53,11 +49,11 @@ def state_records(state) -> list[dict]:
             "name": row.name,
             "lat": round(row.geometry.y, 5),
             "lon": round(row.geometry.x, 5),
-            "controller": none_if_missing(row.controller),
+            "controller": or_none(row.controller),
             "status": row.status,
-            "contested_by": none_if_missing(row.contested_by),
+            "contested_by": or_none(row.contested_by),
             "since": iso(row.since),
-            "since_precision": none_if_missing(row.since_precision),
+            "since_precision": or_none(row.since_precision),
         }
         for row in state.itertuples()
     ]
@@ -70,7 +66,7 @@ def event_records(events: pd.DataFrame) -> list[dict]:
         row = {k: v for k, v in row.items() if k != "when"}
         for key in ("date", "end_date"):
             row[key] = iso(row[key])
-        out.append({k: (None if v == "" else none_if_missing(v)) for k, v in row.items()})
+        out.append({k: (None if v == "" else or_none(v)) for k, v in row.items()})
     return out
 
 

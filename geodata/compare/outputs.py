@@ -9,6 +9,7 @@ import pandas as pd
 
 from geodata.safety import neutralise_csv_cell
 from geodata.territory import TIERS
+from geodata.values import or_none
 
 from .phrases import faction_label
 from .result import Comparison
@@ -18,10 +19,6 @@ __all__ = ["comparison_json", "changes_csv", "CSV_COLUMNS"]
 
 def _iso(value) -> str | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
-
-
-def _none(value):
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def comparison_json(c: Comparison) -> dict:
@@ -36,7 +33,7 @@ def comparison_json(c: Comparison) -> dict:
 
     def events(items):
         return [
-            {**{k: _none(v) for k, v in e.items() if k != "date"}, "date": _iso(e["date"])}
+            {**{k: or_none(v) for k, v in e.items() if k != "date"}, "date": _iso(e["date"])}
             for e in items
         ]
 
@@ -44,13 +41,13 @@ def comparison_json(c: Comparison) -> dict:
         {
             "place_id": r.place_id,
             "name": r.name,
-            "from": _none(r.from_faction),
-            "to": _none(r.to_faction),
+            "from": or_none(r.from_faction),
+            "to": or_none(r.to_faction),
             "date": _iso(r.date),
-            "date_precision": _none(r.date_precision),
-            "event_id": _none(r.event_id),
-            "source_title": _none(r.source_title),
-            "source_url": _none(r.source_url),
+            "date_precision": or_none(r.date_precision),
+            "event_id": or_none(r.event_id),
+            "source_title": or_none(r.source_title),
+            "source_url": or_none(r.source_url),
             "events": events(r.events),
         }
         for r in c.changes.itertuples(index=False)
@@ -59,8 +56,8 @@ def comparison_json(c: Comparison) -> dict:
         {
             "place_id": r.place_id,
             "name": r.name,
-            "holder": _none(r.holder),
-            "path": [_none(h) for h in r.path],
+            "holder": or_none(r.holder),
+            "path": [or_none(h) for h in r.path],
             "events": events(r.events),
         }
         for r in c.returned.itertuples(index=False)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import pandas as pd
-import shapely
 
 from geodata.dataset import Dataset
 from geodata.events import format_date
 from geodata.factions import FACTIONS
 from geodata.scene import Scene
+from geodata.values import text_or_empty
 
 __all__ = ["EXPORT_PLACE_COLUMNS", "places_table"]
 
@@ -43,13 +42,6 @@ EXPORT_PLACE_COLUMNS = [
     "source_url",
     "color",
 ]
-
-
-def _text(value) -> str:
-    """Missing values (None, NaN, NaT) as "", everything else as str."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value)
 
 
 def _faction_name(code: str) -> str:
@@ -83,37 +75,32 @@ def places_table(scene: Scene, dataset: Dataset | None = None) -> pd.DataFrame:
         )
     rows = []
     for t in towns.itertuples():
-        controller = _text(t.controller)
+        controller = text_or_empty(t.controller)
         title, url = sources.get(t.event_id, ("", ""))
         rows.append(
             {
-                "id": _text(t.id),
-                "name": _text(t.name),
-                "name_ar": _text(t.name_ar),
-                "country": _text(t.country),
+                "id": text_or_empty(t.id),
+                "name": text_or_empty(t.name),
+                "name_ar": text_or_empty(t.name_ar),
+                "country": text_or_empty(t.country),
                 # Shapely points are (x, y) = (lon, lat).
                 "lat": round(float(t.geometry.y), 5),
                 "lon": round(float(t.geometry.x), 5),
                 "controller": controller,
                 "controller_name": FACTIONS[controller].name if controller in FACTIONS else "",
-                "status": _text(t.status),
-                "contested_by": _text(t.contested_by),
+                "status": text_or_empty(t.status),
+                "contested_by": text_or_empty(t.contested_by),
                 "since": "" if pd.isna(t.since) else pd.Timestamp(t.since).date().isoformat(),
-                "since_precision": _text(t.since_precision),
+                "since_precision": text_or_empty(t.since_precision),
                 "key_place": bool(t.label),
                 "recent_change": bool(t.recent),
-                "event_id": _text(t.event_id),
-                "source_title": _text(title),
-                "source_url": _text(url),
-                "color": _text(t.color),
+                "event_id": text_or_empty(t.event_id),
+                "source_title": text_or_empty(title),
+                "source_url": text_or_empty(url),
+                "color": text_or_empty(t.color),
             }
         )
     return pd.DataFrame(rows, columns=EXPORT_PLACE_COLUMNS)
-
-
-def _rounded(geometry) -> dict:
-    """GeoJSON geometry with coordinates rounded to 5 decimals (~1 m)."""
-    return shapely.geometry.mapping(shapely.transform(geometry, lambda c: np.round(c, 5)))
 
 
 def _territory_rows(scene: Scene) -> list[dict]:
@@ -123,7 +110,7 @@ def _territory_rows(scene: Scene) -> list[dict]:
             "faction": r.faction,
             "faction_name": FACTIONS[r.faction].name if r.faction in FACTIONS else r.faction,
             "status": r.status,
-            "contested_by": _text(r.contested_by),
+            "contested_by": text_or_empty(r.contested_by),
             "tier": getattr(r, "tier", "core"),
             "country": getattr(r, "country", ""),
             "area_km2": float(r.area_km2),

@@ -14,6 +14,7 @@ import shapely
 from geodata.borders import EQUAL_AREA_CRS
 from geodata.dataset import Dataset
 from geodata.timeline import control_table, to_date
+from geodata.values import rounded_mapping
 
 from .cells import DEFAULT_MAX_REACH_KM, polygonal, reach_params
 from .epoch import epoch_zones
@@ -164,7 +165,7 @@ def territory_geojson(
                     "country": row.country,
                     "area_km2": row.area_km2,
                 },
-                "geometry": _mapping(row.geometry),
+                "geometry": rounded_mapping(row.geometry),
             }
         )
     for row in fronts.itertuples():
@@ -177,12 +178,7 @@ def territory_geojson(
                     "tier": row.tier,
                     "length_km": row.length_km,
                 },
-                "geometry": _mapping(row.geometry),
+                "geometry": rounded_mapping(row.geometry),
             }
         )
     return {"type": "FeatureCollection", "features": features}
-
-
-def _mapping(geometry) -> dict:
-    """GeoJSON geometry dict with coordinates rounded to 5 decimals (~1 m)."""
-    return shapely.geometry.mapping(shapely.transform(geometry, lambda c: np.round(c, 5)))
