@@ -201,3 +201,13 @@ def test_no_import_cycles():
 )
 def test_cycle_finder(graph, expected):
     assert _cycles(graph) == expected
+
+
+def test_unit_tier_tests_only_the_data_layer():
+    """tests/unit is the data layer's tier: no dashboard, no Streamlit."""
+    bad = []
+    for path in sorted((ROOT / "tests" / "unit").glob("*.py")):
+        for module in _imports(path, "tests.unit." + path.stem):
+            if module.split(".")[0] in ("dashboard", "streamlit", "app"):
+                bad.append(f"{path.name}: {module}")
+    assert not bad

@@ -7,9 +7,10 @@ import json
 from geodata.dataset import Dataset
 from geodata.scene import Scene
 from geodata.style import ATTRIBUTION
+from geodata.values import rounded_mapping
 from geodata.version import DATA_VERSION
 
-from .tables import _frontline_rows, _rounded, _territory_rows, places_table
+from .tables import _frontline_rows, _territory_rows, places_table
 
 __all__ = ["to_geojson"]
 
@@ -48,7 +49,7 @@ def to_geojson(scene: Scene, *, dataset: Dataset | None = None) -> bytes:
             {
                 "type": "Feature",
                 "properties": {"layer": "territory", **row},
-                "geometry": _rounded(geometry),
+                "geometry": rounded_mapping(geometry),
             }
         )
     for row in _frontline_rows(scene):
@@ -57,7 +58,7 @@ def to_geojson(scene: Scene, *, dataset: Dataset | None = None) -> bytes:
             {
                 "type": "Feature",
                 "properties": {"layer": "frontline", **row},
-                "geometry": _rounded(geometry),
+                "geometry": rounded_mapping(geometry),
             }
         )
     doc = {

@@ -38,9 +38,10 @@ from geodata.style import (
     HTML_WIDTHS,
     fill_opacity,
 )
+from geodata.values import rounded_mapping, text_or_empty
 
 from .leaflet import leaflet_tags
-from .tables import _faction_name, _place_description, _rounded, _text, places_table
+from .tables import _faction_name, _place_description, places_table
 
 __all__ = ["folium_layers", "to_html"]
 
@@ -49,7 +50,7 @@ _C, _W = HTML_COLORS, HTML_WIDTHS
 
 def _safe(value) -> str:
     """Escape text from data for HTML."""
-    return html.escape(_text(value), quote=True)
+    return html.escape(text_or_empty(value), quote=True)
 
 
 _JINJA_AND_HTML = str.maketrans(
@@ -152,11 +153,11 @@ def _territory_layer(scene: Scene):
         text = f"{_faction_name(r.faction)} ({tier}): {r.area_km2:,.0f} km²"
         contested = r.status == "contested"
         if contested:
-            text += f", contested by {_faction_name(_text(r.contested_by))}"
+            text += f", contested by {_faction_name(text_or_empty(r.contested_by))}"
         layer = folium.GeoJson(
-            _rounded(r.geometry),
+            rounded_mapping(r.geometry),
             style_function=_style(
-                faction_color(_text(r.contested_by)) if contested else r.color,
+                faction_color(text_or_empty(r.contested_by)) if contested else r.color,
                 _W["contested_edge"] if contested else 0,
                 fill=r.color,
                 opacity=fill_opacity("html", tier, contested=contested),
@@ -176,11 +177,11 @@ def _front_layer(scene: Scene):
         text = f"Front line {_faction_name(r.faction_a)} / {_faction_name(r.faction_b)}"
         nominal = getattr(r, "tier", "core") == "nominal"
         casing = _W["front_casing_nominal" if nominal else "front_casing"]
-        folium.GeoJson(_rounded(r.geometry), style_function=_style(_C["casing"], casing)).add_to(
-            fronts
-        )
+        folium.GeoJson(
+            rounded_mapping(r.geometry), style_function=_style(_C["casing"], casing)
+        ).add_to(fronts)
         layer = folium.GeoJson(
-            _rounded(r.geometry),
+            rounded_mapping(r.geometry),
             style_function=_style(
                 front_color,
                 _W["front_nominal" if nominal else "front"],

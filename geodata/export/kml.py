@@ -23,8 +23,9 @@ from geodata.style import (
     KML_WIDTHS,
     fill_opacity,
 )
+from geodata.values import text_or_empty
 
-from .tables import _faction_name, _place_description, _text, places_table
+from .tables import _faction_name, _place_description, places_table
 
 __all__ = ["KML_NS", "to_kml"]
 
@@ -104,10 +105,10 @@ def _kml_styles(doc, scene: Scene) -> None:
         _faction_styles(doc, code)
     contested = scene.territories[scene.territories["status"] == "contested"]
     for r in contested.itertuples():
-        style_id = _style_id("contested", r.faction, _text(r.contested_by))
+        style_id = _style_id("contested", r.faction, text_or_empty(r.contested_by))
         style = ET.SubElement(doc, "Style", id=style_id)
         line = ET.SubElement(style, "LineStyle")
-        ET.SubElement(line, "color").text = _kml_color(faction_color(_text(r.contested_by)))
+        ET.SubElement(line, "color").text = _kml_color(faction_color(text_or_empty(r.contested_by)))
         ET.SubElement(line, "width").text = str(KML_WIDTHS["contested"])
         poly = ET.SubElement(style, "PolyStyle")
         ET.SubElement(poly, "color").text = _kml_color(
@@ -148,7 +149,7 @@ def _kml_territories(doc, scene: Scene) -> None:
     for r in scene.territories.itertuples():
         mark = ET.SubElement(folder, "Placemark")
         name = _faction_name(r.faction)
-        other = _text(r.contested_by)
+        other = text_or_empty(r.contested_by)
         if r.status == "contested":
             name += f", contested by {_faction_name(other)}"
             style = _style_id("contested", r.faction, other)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import re
@@ -13,7 +12,6 @@ import pytest
 import shapely
 from PIL import Image
 
-from dashboard import compare_view, state
 from geodata import Dataset
 from geodata.cli import main
 from geodata.compare import CSV_COLUMNS, changes_csv, compare, comparison_json
@@ -21,8 +19,6 @@ from geodata.factions import UNKNOWN
 from geodata.render.compare import MAX_TABLE_ROWS, comparison_figure, render_comparison
 from geodata.territory import territories
 from geodata.timeline import control_table
-
-EVIL = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
@@ -437,68 +433,3 @@ def test_cli_writes_the_figure_and_csv_atomically(capsys, tmp_path):
     assert code == 0 and "wrote" in stdout
     assert table.read_text(encoding="utf-8-sig").startswith("change,place_id")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["before-after.png", "changes.csv"]
-
-
-# --------------------------------------------------------------------------- app
-
-
-def test_links_open_compare_mode(builtin):
-    view, problems = state.parse_view({"compare": "2016-03-01", "date": "2016-04-10"}, builtin)
-    assert problems == []
-    assert view["compare"] == dt.date(2016, 3, 1) and view["date"] == dt.date(2016, 4, 10)
-    assert state.view_params(view) == {"date": "2016-04-10", "compare": "2016-03-01"}
-    for bad in ("2016-04-10", "2016-05-01", "soon"):
-        view, problems = state.parse_view({"compare": bad, "date": "2016-04-10"}, builtin)
-        assert view["compare"] is None and len(problems) == 1 and "compare" in problems[0]
-
-
-def test_change_table_html_escapes_and_links_only_http(builtin):
-    places = builtin.places.copy()
-    places.loc[places["id"] == "palmyra", "name"] = EVIL
-    events = builtin.events.copy()
-    palmyra = events["place_id"] == "palmyra"
-    events.loc[palmyra, "source_url"] = "javascript:alert(3)"
-    events.loc[palmyra, "source_title"] = "<b onmouseover=alert(4)>title</b>"
-    data = Dataset(places=places, events=events, name="evil")
-    c = compare(data, "2016-03-01", "2016-04-10")
-    html = compare_view.comparison_html(c)
-    assert "<img" not in html and "<b onmouseover" not in html
-    assert "javascript:" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert 'href="https://en.wikipedia.org/wiki/Battle_of_al-Qar' in html
-
-
-def test_change_table_html(spring):
-    html = compare_view.comparison_html(spring)
-    assert "data-place='palmyra'" in html and "data-place='al-qaryatayn'" in html
-    assert "Syrian government took Palmyra, Palmyra Castle and 2 other towns from ISIS" in html
-    assert 'href="http://in.reuters.com/' in html
-
-
-def test_default_first_date_is_a_month_earlier():
-    first = dt.date(2012, 1, 1)
-    assert compare_view.default_from(dt.date(2016, 4, 10), first) == dt.date(2016, 3, 10)
-    assert compare_view.default_from(dt.date(2012, 1, 20), first) == first
-
-
-# --------------------------------------------------------------------------- AppTest
-
-
-def test_app_opens_compare_mode_from_a_link_and_follows_the_date():
-    from tests.test_app import html_with, run_app
-
-    at = run_app(compare="2016-03-01", date="2016-04-10")
-    assert at.toggle(key="compare_on").value is True
-    assert at.date_input(key="compare_from").value == dt.date(2016, 3, 1)
-    panel = html_with(at, "fa-compare'")
-    assert "data-place='palmyra'" in panel and "data-place='al-qaryatayn'" in panel
-    assert "data-place='hit'" not in panel
-    at.slider(key="date").set_value(dt.date(2016, 4, 14)).run()
-    assert not at.exception
-    panel = html_with(at, "fa-compare'")
-    assert "data-place='hit'" in panel  # Hit retaken on 14 April
-    assert at.query_params["compare"] == "2016-03-01"
-    assert at.query_params["date"] == "2016-04-14"
-    at.toggle(key="compare_on").set_value(False).run()
-    assert not [h for h in at.html if "fa-compare'" in h.value]
-    assert "compare" not in at.query_params
