@@ -214,6 +214,9 @@ def test_hiding_and_showing_layers_keeps_the_frame(server, page):
     page.goto(server)
     frame = map_frame(page)
     wait_title(frame, "27 March 2016")
+    # After the rerun the map's first bounds report triggers (a click during it can
+    # land in the run being replaced: see wait_idle).
+    wait_idle(page)
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     towns = page.locator("[data-testid=stSidebar]").get_by_text("Towns", exact=True)
     towns.click()  # hide them: the towns' canvas leaves the map
