@@ -339,7 +339,7 @@ def _draw_legend(fig, layout: Layout, handles, labels) -> None:
         bbox_to_anchor=(layout.margin / layout.width, (layout.map_bottom - 0.06) / layout.height),
         **LEGEND_STYLE,
     )
-    fig.text(
+    credit = fig.text(
         layout.margin / layout.width,
         0.12 / layout.height,
         ATTRIBUTION,
@@ -350,6 +350,17 @@ def _draw_legend(fig, layout: Layout, handles, labels) -> None:
         family=FONT,
         wrap=False,
     )
+    _fit_width(fig, credit, (layout.width - 2 * layout.margin) * fig.dpi)
+
+
+def _fit_width(fig, text, width_px: float) -> None:
+    """Shrink a line of text until it fits ``width_px`` (a narrow page, a long credit)."""
+    renderer = fig.canvas.get_renderer()
+    for _ in range(6):  # hinting makes width not quite proportional to size
+        drawn = text.get_window_extent(renderer).width
+        if drawn <= width_px:
+            return
+        text.set_fontsize(text.get_fontsize() * width_px / drawn * 0.98)
 
 
 @plain_text
