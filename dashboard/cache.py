@@ -95,9 +95,10 @@ class EpochLayers:
 
 # A resource, not data: st.cache_data would copy (unpickle) the payload on
 # every run, which at 10,000 towns cost more than drawing them. Each entry is
-# ~0.25 MB of JSON for the built-in data (565 towns), ~7 MB at 10,000 towns:
-# 16 of them bound the server's memory; an epoch left behind takes ~0.1 s again.
-@st.cache_resource(show_spinner=False, max_entries=16)
+# ~0.3 MB of JSON for the built-in data (656 towns), ~7 MB at 10,000 towns:
+# 12 of them bound the server's memory (16 grew it by 60 MB over 500 steps with
+# 656 towns); an epoch left behind takes ~0.1 s again.
+@st.cache_resource(show_spinner=False, max_entries=12)
 def epoch_payload(
     _dataset: Dataset, key: str, epoch: str, factions: tuple[str, ...] | None
 ) -> EpochLayers:

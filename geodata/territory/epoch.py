@@ -28,11 +28,11 @@ _SMOOTH_ITERATIONS = 2
 #: Above this many towns in a country the cells are fine enough to read as
 #: continuous fronts unsmoothed, and smoothing them would take seconds an epoch.
 _SMOOTH_MAX_TOWNS = 2500
-# Countries' zones and fronts kept per dataset (a few hundred kB each): 16
+# Countries' zones and fronts kept per dataset (a few hundred kB each): 12
 # epochs of two countries. The dashboard caches whole epochs on its side.
-_COUNTRY_CACHE_SIZE = 32
+_COUNTRY_CACHE_SIZE = 24
 # Unions of a group's cells kept per dataset and parameter set.
-_UNION_CACHE_SIZE = 256
+_UNION_CACHE_SIZE = 128
 
 
 def _state(dataset: Dataset, date_or_state) -> pd.DataFrame:
