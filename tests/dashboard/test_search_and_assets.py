@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 
 import pytest
@@ -141,34 +140,3 @@ def test_base_data_has_land_outlines_and_names_as_text(tmp_path):
     assets.ensure_base_data(tmp_path)  # unchanged: not rewritten
     assert path.stat().st_mtime_ns == stamp
     assert assets.BASE_DATA_URL.endswith("app/static/atlas/base.json")
-
-
-def test_no_colour_literal_in_the_dashboard():
-    """Colours of the live map, the panels and the frame's JS come from geodata.style."""
-    import ast
-
-    colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b|rgba?\(\s*\d")
-    root = ROOT / "dashboard"
-    found = []
-    for path in sorted(root.rglob("*.py")):
-        tree = ast.parse(path.read_text())
-        docstrings = {
-            id(node.body[0].value)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
-            and node.body
-            and isinstance(node.body[0], ast.Expr)
-        }
-        found += [
-            f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:40]!r}"
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and id(node) not in docstrings
-            and colour.search(node.value)
-        ]
-    for path in sorted(root.rglob("*.js")):
-        for number, line in enumerate(path.read_text().splitlines(), 1):
-            if colour.search(line.split("//")[0]):
-                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:40]!r}")
-    assert not found, found

@@ -206,36 +206,3 @@ def test_rendering_never_imports_pyplot():
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
-
-
-@pytest.mark.parametrize("package", ["render", "export"])
-def test_no_colour_literal_outside_the_style_table(package):
-    """Every colour of the static maps and the HTML/KML exports comes from geodata.style."""
-    import ast
-    import re
-    from pathlib import Path
-
-    import matplotlib.colors
-
-    import geodata
-
-    named = set(matplotlib.colors.CSS4_COLORS)  # not the one-letter ones: "g" is a format
-    hex_colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b")
-    found = []
-    for path in sorted((Path(geodata.__file__).parent / package).glob("*.py")):
-        tree = ast.parse(path.read_text())
-        docstrings = {
-            id(node.body[0].value)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
-            and node.body
-            and isinstance(node.body[0], ast.Expr)
-        }
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if id(node) in docstrings:
-                    continue
-                text = node.value
-                if text.lower() in named or hex_colour.search(text):
-                    found.append(f"{path.name}:{node.lineno}: {text!r}")
-    assert not found
