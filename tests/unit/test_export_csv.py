@@ -6,25 +6,9 @@ import io
 import pytest
 
 from geodata.export import neutralise_csv_cell, to_csv
-from geodata.scene import build_scene
-from tests.fixtures import FORMULA, SCRIPT, evil_dataset
+from tests.fixtures import FORMULA, SCENE_DATE, SCRIPT
 
-DATE = "2016-03-27"
-
-
-@pytest.fixture(scope="module")
-def scene(builtin):
-    return build_scene(builtin, DATE)
-
-
-@pytest.fixture(scope="module")
-def evil():
-    return evil_dataset()
-
-
-@pytest.fixture(scope="module")
-def evil_scene(evil):
-    return build_scene(evil, "2015-06-01")
+DATE = SCENE_DATE
 
 
 def test_csv_has_every_place(builtin, scene):
@@ -37,8 +21,8 @@ def test_csv_has_every_place(builtin, scene):
     assert palmyra["name_ar"] == "تدمر"
 
 
-def test_csv_has_no_live_formulas(evil, evil_scene):
-    raw = to_csv(evil_scene, dataset=evil)
+def test_csv_has_no_live_formulas(hostile, hostile_scene):
+    raw = to_csv(hostile_scene, dataset=hostile)
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]

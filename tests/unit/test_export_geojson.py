@@ -3,18 +3,12 @@
 import json
 
 import pandas as pd
-import pytest
 
 from geodata.export import to_geojson
-from geodata.scene import build_scene
 from geodata.territory import front_lines, territories
+from tests.fixtures import SCENE_DATE
 
-DATE = "2016-03-27"
-
-
-@pytest.fixture(scope="module")
-def scene(builtin):
-    return build_scene(builtin, DATE)
+DATE = SCENE_DATE
 
 
 def test_geojson_layers_and_counts(builtin, scene):

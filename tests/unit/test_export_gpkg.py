@@ -1,18 +1,13 @@
 """The GeoPackage export: its layers read back with pyogrio."""
 
 import pyogrio
-import pytest
 
 from geodata.export import to_gpkg
 from geodata.scene import build_scene
 from geodata.territory import front_lines, territories
+from tests.fixtures import SCENE_DATE
 
-DATE = "2016-03-27"
-
-
-@pytest.fixture(scope="module")
-def scene(builtin):
-    return build_scene(builtin, DATE)
+DATE = SCENE_DATE
 
 
 def test_gpkg_layers_read_back_with_pyogrio(builtin, scene, tmp_path):

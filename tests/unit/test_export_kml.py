@@ -2,30 +2,12 @@
 
 import xml.etree.ElementTree as ET
 
-import pytest
-
 from geodata.export import to_kml
-from geodata.scene import build_scene
 from geodata.territory import territories
-from tests.fixtures import BACKTICK, FORMULA, SCRIPT, evil_dataset
+from tests.fixtures import BACKTICK, FORMULA, SCENE_DATE, SCRIPT
 
-DATE = "2016-03-27"
+DATE = SCENE_DATE
 KML = "{http://www.opengis.net/kml/2.2}"
-
-
-@pytest.fixture(scope="module")
-def scene(builtin):
-    return build_scene(builtin, DATE)
-
-
-@pytest.fixture(scope="module")
-def evil():
-    return evil_dataset()
-
-
-@pytest.fixture(scope="module")
-def evil_scene(evil):
-    return build_scene(evil, "2015-06-01")
 
 
 def test_kml_parses_with_one_placemark_per_place(builtin, scene):
@@ -46,8 +28,8 @@ def test_kml_parses_with_one_placemark_per_place(builtin, scene):
     assert palmyra.findtext(f"{KML}Point/{KML}coordinates") == "38.28400,34.56240"
 
 
-def test_kml_escapes_data(evil, evil_scene):
-    raw = to_kml(evil_scene, dataset=evil)
+def test_kml_escapes_data(hostile, hostile_scene):
+    raw = to_kml(hostile_scene, dataset=hostile)
     root = ET.fromstring(raw)  # parses: XML-escaped
     marks = {m.findtext(f"{KML}name"): m for m in root.iter(f"{KML}Placemark")}
     assert {FORMULA, SCRIPT, BACKTICK} <= set(marks)
