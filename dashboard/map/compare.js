@@ -92,19 +92,8 @@ window.__faCompare = (function () {
     });
     L.control.scale().addTo(map);
     var land = L.layerGroup().addTo(map);
-    function style(f) { return f.properties.style; }
     (window.__faBaseData || Promise.reject(new Error('no base data'))).then(function (base) {
-      L.geoJSON(base.land, {pane: 'land', interactive: false, style: style}).addTo(land);
-      L.geoJSON(base.lines, {pane: 'borders', interactive: false, style: style}).addTo(map);
-      base.labels.forEach(function (t) {
-        var div = document.createElement('div');
-        div.className = t.theatre ? 'fa-country fa-theatre' : 'fa-country';
-        div.textContent = t.name;
-        L.marker([t.lat, t.lon], {
-          pane: 'countrylabels', interactive: false, keyboard: false,
-          icon: L.divIcon({className: '', html: div, iconSize: [160, 20], iconAnchor: [80, 10]})
-        }).addTo(map);
-      });
+      window.__faDrawBase(map, land, base);
     }).catch(function (e) {
       console.error('Frontline Atlas: compare map without borders: ' + e);
     });

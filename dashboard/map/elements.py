@@ -110,12 +110,9 @@ class BaseData(MacroElement):
         """{% macro script(this, kwargs) %}
 (function (map, land) {
     function style(f) { return f.properties.style; }
-    // Kept as a promise: compare mode draws the same base on its second map.
-    window.__faBaseData = fetch({{ this.url|tojson }}).then(function (r) {
-        if (!r.ok) { throw new Error('HTTP ' + r.status + ' for ' + r.url); }
-        return r.json();
-    });
-    window.__faBaseData.then(function (base) {
+    // Land, outlines and country names on a map; compare mode draws its second
+    // map's base with the same function.
+    window.__faDrawBase = function (map, land, base) {
         L.geoJSON(base.land, {pane: 'land', interactive: false, style: style}).addTo(land);
         L.geoJSON(base.lines, {pane: 'borders', interactive: false, style: style}).addTo(map);
         base.labels.forEach(function (t) {
@@ -128,6 +125,14 @@ class BaseData(MacroElement):
                                  iconAnchor: [80, 10]})
             }).addTo(map);
         });
+    };
+    // Kept as a promise: compare mode draws the same base on its second map.
+    window.__faBaseData = fetch({{ this.url|tojson }}).then(function (r) {
+        if (!r.ok) { throw new Error('HTTP ' + r.status + ' for ' + r.url); }
+        return r.json();
+    });
+    window.__faBaseData.then(function (base) {
+        window.__faDrawBase(map, land, base);
         window.__faBaseDrawn = true;
     }).catch(function (e) {
         console.error('Frontline Atlas: the country borders did not load: ' + e);
