@@ -12,7 +12,6 @@ import functools
 import io as _io
 import stat
 import warnings
-from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,6 +23,7 @@ from .factions import normalize_faction
 from .problems import DataError, Problem, errors_only
 from .safety import MAX_COLUMNS, parse_degrees
 from .validate import validate_events, validate_places
+from .version import DATA_DIR
 
 __all__ = [
     "DATA_DIR",
@@ -38,7 +38,6 @@ __all__ = [
     "load_builtin",
 ]
 
-DATA_DIR = Path(str(resources.files("geodata") / "data"))
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-# The built-in data's folder (the same as geodata.io.DATA_DIR): found here
-# without importing the reader, so that the style table, which names the data's
-# version in its credit line, and the faction table that reads the style table's
-# colours can sit at the bottom of the flow.
-DATA_DIR = Path(__file__).resolve().parent / "data"
+#: The built-in data's folder (``geodata.io.DATA_DIR`` is this one). It is
+#: defined here, at the bottom of the flow, because the style table names the
+#: data's version in its credit line and the faction table reads the style
+#: table's colours.
+DATA_DIR = Path(str(resources.files("geodata") / "data"))
 
 __all__ = ["DATA_VERSION", "data_version_text"]
 
