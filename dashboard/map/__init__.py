@@ -6,15 +6,17 @@ Modules, upstream first:
   (:func:`~dashboard.map.payload.scene_payload`,
   :func:`~dashboard.map.payload.epoch_data`) and the base map's geography,
   as JSON for the browser (no Streamlit, no folium);
-- :mod:`~dashboard.map.elements` — the base map's folium elements: the
-  frame's drawing code (``atlas.js``, ``compare.js``), CSS, geography loader;
+- :mod:`~dashboard.map.frame_js` — the frame's drawing code (``atlas.js``,
+  ``compare.js`` and their symbology), served as one static file;
+- :mod:`~dashboard.map.elements` — the base map's folium elements: CSS,
+  geography loader;
 - :mod:`~dashboard.map.base` — :func:`~dashboard.map.base.base_map`, panes,
   base layers;
 - :mod:`~dashboard.map.legend` — the legend's HTML;
 - :mod:`~dashboard.map.script` — :func:`~dashboard.map.script.date_script`,
   what one date shows;
-- :mod:`~dashboard.map.assets` — Leaflet and the geography as static files
-  (``python -m dashboard.map.assets``);
+- :mod:`~dashboard.map.assets` — Leaflet, the geography and the drawing code
+  as static files (``python -m dashboard.map.assets``);
 - :mod:`~dashboard.map.mount` — :func:`~dashboard.map.mount.show_map`, the
   map on the page (the only one here that imports Streamlit).
 

@@ -9,8 +9,11 @@ serves at ``app/static/leaflet/`` (``server.enableStaticServing``), and point
 the map at them. ``static/`` is generated, never committed.
 
 The base map's geography (land, country outlines and names) is written there
-too, as ``static/atlas/base.json``: the map frame fetches it once, instead of
-receiving it in the base map's script on every run.
+too, as ``static/atlas/base.json``, and so is the frame's drawing code, as
+``static/atlas/atlas.js``: the map frame fetches each once, instead of
+receiving them in the base map's script on every run (streamlit-folium sends
+all of its arguments with every run). The script's URL carries a hash of its
+content, so a browser never keeps an old copy after an update.
 
 Run ``python -m dashboard.map.assets [APP_DIR]`` to write them ahead of time (the
 Makefile does); the dashboard also does it, idempotently, on start-up.
@@ -19,6 +22,7 @@ Makefile does); the dashboard also does it, idempotently, on start-up.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import shutil
 import sys
 from importlib import resources
@@ -34,6 +38,8 @@ __all__ = [
     "ensure_leaflet_static",
     "BASE_DATA_URL",
     "ensure_base_data",
+    "ATLAS_JS_URL",
+    "ensure_frame_script",
 ]
 
 LEAFLET_FILES = (
@@ -56,6 +62,20 @@ LEAFLET_JS_URL = _STATIC_FROM_COMPONENT + "leaflet.js"
 LEAFLET_CSS_URL = _STATIC_FROM_COMPONENT + "leaflet.css"
 #: The base map's geography (:func:`dashboard.map.payload.base_data`), fetched once by the frame.
 BASE_DATA_URL = "../../app/static/atlas/base.json"
+
+
+def _frame_script() -> bytes:
+    # Here, not at the top: copying Leaflet needs none of the map's modules.
+    from .frame_js import frame_script
+
+    return frame_script().encode("utf-8")
+
+
+#: The frame's drawing code (:func:`dashboard.map.frame_js.frame_script`),
+#: loaded by the frame after Leaflet; ``?v=`` changes with its content.
+ATLAS_JS_URL = (
+    "../../app/static/atlas/atlas.js?v=" + hashlib.sha256(_frame_script()).hexdigest()[:12]
+)
 
 
 def leaflet_source_dir() -> Path:
@@ -122,8 +142,19 @@ def ensure_base_data(app_dir: str | Path) -> Path:
     # Here, not at the top: copying Leaflet needs neither geopandas nor the borders.
     from .payload import base_data
 
-    target = Path(app_dir) / "static" / "atlas" / "base.json"
-    content = base_data().encode("utf-8")
+    return _write_if_changed(Path(app_dir) / "static" / "atlas" / "base.json", base_data())
+
+
+def ensure_frame_script(app_dir: str | Path) -> Path:
+    """Write the frame's drawing code to ``<app_dir>/static/atlas/atlas.js``.
+
+    Like :func:`ensure_base_data`: rewritten only when its content changed.
+    """
+    return _write_if_changed(Path(app_dir) / "static" / "atlas" / "atlas.js", _frame_script())
+
+
+def _write_if_changed(target: Path, content: str | bytes) -> Path:
+    content = content.encode("utf-8") if isinstance(content, str) else content
     if target.is_file() and target.read_bytes() == content:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -135,3 +166,4 @@ if __name__ == "__main__":
     app = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2]
     print(ensure_leaflet_static(app))
     print(ensure_base_data(app))
+    print(ensure_frame_script(app))

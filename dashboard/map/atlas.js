@@ -185,6 +185,29 @@ window.__faMake = function makeAtlas(settings) {
   });
 
   var MAX_CASED_VERTICES = 20000;
+  var DEPTH = {LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2};
+
+  // Back to GeoJSON: dashboard.map.payload.encode_geometry sends each ring or
+  // line as one flat list of integer steps of 1/scale degree (x, y, x, y...).
+  function decoded(collection, scale) {
+    function line(steps) {
+      var out = [], x = 0, y = 0;
+      for (var i = 0; i + 1 < steps.length; i += 2) {
+        x += steps[i];
+        y += steps[i + 1];
+        out.push([x / scale, y / scale]);
+      }
+      return out;
+    }
+    function walk(value, depth) {
+      return depth === 0 ? line(value) : value.map(function (v) { return walk(v, depth - 1); });
+    }
+    return {type: 'FeatureCollection', features: collection.features.map(function (f) {
+      var g = f.geometry;
+      return {type: 'Feature', properties: f.properties,
+              geometry: {type: g.type, coordinates: walk(g.deltas, DEPTH[g.type])}};
+    })};
+  }
 
   function vertices(collection) {
     var n = 0;
@@ -203,10 +226,12 @@ window.__faMake = function makeAtlas(settings) {
   function build(id, data, old) {
     var t = data.towns, colors = data.colors, n = t.id.length, i;
     var out = {id: id, data: data, index: {}};
+    var territories = decoded(data.territories, data.coord_scale);
+    var frontLines = decoded(data.fronts, data.coord_scale);
     // smoothFactor: Leaflet simplifies each path to this many screen pixels
     // before drawing; above its default of 1, thousands of small cells draw
     // (and rasterise) much faster, with no visible change at the zoom used.
-    out.territories = L.geoJSON(data.territories, {
+    out.territories = L.geoJSON(territories, {
       pane: 'territories', interactive: false, smoothFactor: 2,
       style: function (f) { return f.properties.style; }
     });
@@ -216,13 +241,13 @@ window.__faMake = function makeAtlas(settings) {
     // Created in drawing order: a layer group adds its layers to the map
     // (and the canvas draws them) in the order they were made.
     var fronts = [];
-    if (vertices(data.fronts) <= MAX_CASED_VERTICES) {
-      fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false,
+    if (vertices(frontLines) <= MAX_CASED_VERTICES) {
+      fronts.push(L.geoJSON(frontLines, {pane: 'fronts', interactive: false,
         smoothFactor: 2, style: S.front_casing}));
     }
     // Solid where towns of both sides are within reach (core), dashed across
     // nominal land.
-    fronts.push(L.geoJSON(data.fronts, {pane: 'fronts', interactive: false, smoothFactor: 2,
+    fronts.push(L.geoJSON(frontLines, {pane: 'fronts', interactive: false, smoothFactor: 2,
       style: function (f) {
         var nominal = f.properties.tier === 'nominal';
         return {color: data.front_color, weight: nominal ? S.front.nominal_weight : S.front.weight,

@@ -1,8 +1,9 @@
 """The fixed half of the live map: a folium map mounted once per session.
 
 :func:`base_map` holds what never changes: panes, base layers (no tiles, OSM,
-a light map, satellite), the frame's styles and drawing code
-(:mod:`dashboard.map.elements`), the initial view and the country borders
+a light map, satellite), the frame's styles (:mod:`dashboard.map.elements`),
+its drawing code (a static file loaded after Leaflet,
+:mod:`dashboard.map.frame_js`), the initial view and the country borders
 and names that keep the map readable offline, which the frame fetches once
 (:func:`dashboard.map.payload.base_data`, written by :mod:`dashboard.map.assets`).
 :mod:`dashboard.map.mount` mounts it; the date half is a script
@@ -15,7 +16,7 @@ from folium import FeatureGroup, LayerControl, Map, TileLayer
 from folium.map import CustomPane
 from xyzservices import TileProvider
 
-from .elements import BaseData, Css, Library
+from .elements import BaseData, Css
 
 __all__ = ["PANES", "BASE_LAYERS", "base_map"]
 
@@ -74,6 +75,7 @@ def base_map(
     leaflet_js: str,
     leaflet_css: str,
     base_data_url: str,
+    atlas_js: str,
 ) -> Map:
     """Return the fixed part of the map.
 
@@ -87,6 +89,9 @@ def base_map(
     base_data_url : str
         Where the browser gets :func:`dashboard.map.payload.base_data` (see
         :mod:`dashboard.map.assets`).
+    atlas_js : str
+        Where the browser gets the frame's drawing code
+        (:func:`dashboard.map.frame_js.frame_script`), loaded after Leaflet.
 
     Returns
     -------
@@ -107,10 +112,9 @@ def base_map(
         zoom_delta=0.5,
     )
     # Per-instance overrides: only Leaflet, from our own server.
-    m.default_js = [("leaflet", leaflet_js)]
+    m.default_js = [("leaflet", leaflet_js), ("frontline_atlas", atlas_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     Css().add_to(m)
-    Library().add_to(m)
     for name, z in PANES.items():
         CustomPane(name, z_index=z, pointer_events=(name == "towns")).add_to(m)
 

@@ -3,53 +3,22 @@
 Each is a :class:`folium.elements.MacroElement` with its own small template,
 rendered once per session with the base map (:func:`dashboard.map.base.base_map`):
 
-- :class:`Library` — ``atlas.js`` and ``compare.js``, which draw a date's
-  layers in the frame (``window.__fa``), preceded by the symbology they draw
-  with (``window.__faStyle``, from :mod:`geodata.style`);
 - :class:`Css` — the frame's styles (labels, legend, tooltips);
 - :class:`BaseData` — fetches the base map's geography
   (:func:`dashboard.map.base.base_data`) and draws it.
 
-Every colour comes from :mod:`geodata.style` (``LIVE_PAGE``, ``LIVE_FRAME``).
+Every colour comes from :mod:`geodata.style` (``LIVE_PAGE``). The frame's
+drawing code is not an element: :mod:`dashboard.map.frame_js`.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from folium.elements import MacroElement
 from folium.template import Template
 
-from geodata.style import LIVE_FRAME, LIVE_PAGE
+from geodata.style import LIVE_PAGE
 
-__all__ = ["ATLAS_JS", "Library", "Css", "BaseData"]
-
-#: The browser half of the date layers (see :func:`dashboard.map.script.date_script`),
-#: loaded once with the base map.
-#: compare.js (two maps in the frame, see :mod:`dashboard.compare_view`) comes with it.
-ATLAS_JS = "\n".join(
-    (Path(__file__).parent / name).read_text(encoding="utf-8")
-    for name in ("atlas.js", "compare.js")
-)
-
-
-def _style_script() -> str:
-    """``window.__faStyle``: what the drawing code reads its colours and widths from."""
-    style = {"frame": LIVE_FRAME, "page": LIVE_PAGE}
-    return f"window.__faStyle = {json.dumps(style, separators=(',', ':'))};\n"
-
-
-class Library(MacroElement):
-    """Defines ``window.__fa`` in the map frame: draws the layers of a date."""
-
-    _template = Template("{% macro script(this, kwargs) %}{{ this.source }}{% endmacro %}")
-
-    def __init__(self):
-        super().__init__()
-        self._name = "FrontlineAtlasJs"
-        self.source = _style_script() + ATLAS_JS
-
+__all__ = ["Css", "BaseData"]
 
 # Colours are the element's ``c`` (geodata.style.LIVE_PAGE).
 _CSS = """

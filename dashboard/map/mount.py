@@ -24,7 +24,7 @@ import folium
 import streamlit as st
 import streamlit_folium
 
-from .assets import BASE_DATA_URL, LEAFLET_CSS_URL, LEAFLET_JS_URL
+from .assets import ATLAS_JS_URL, BASE_DATA_URL, LEAFLET_CSS_URL, LEAFLET_JS_URL
 from .base import base_map
 
 __all__ = ["MAP_KEY", "MAP_HEIGHT", "SF_PARTS", "nearest_town", "show_map"]
@@ -96,7 +96,7 @@ def _rendered_base(extent) -> _RenderedBase:
 
     Kept per session: it is small, and a user's run never waits on another's.
     """
-    key = (tuple(extent), LEAFLET_JS_URL, LEAFLET_CSS_URL, BASE_DATA_URL)
+    key = (tuple(extent), LEAFLET_JS_URL, LEAFLET_CSS_URL, BASE_DATA_URL, ATLAS_JS_URL)
     cached = st.session_state.get("_rendered_base")
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -105,6 +105,7 @@ def _rendered_base(extent) -> _RenderedBase:
         leaflet_js=LEAFLET_JS_URL,
         leaflet_css=LEAFLET_CSS_URL,
         base_data_url=BASE_DATA_URL,
+        atlas_js=ATLAS_JS_URL,
     )
     m.get_root().render()
     m.render()

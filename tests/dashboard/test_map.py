@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+import shapely
+import shapely.geometry
 import streamlit_folium
 from folium.elements import JSCSSMixin
 
@@ -28,7 +30,11 @@ EXTENT = (35.4, 28.8, 48.9, 37.7)
 def base_script(extent=EXTENT):
     """The base map and the script streamlit-folium would send for it."""
     m = base.base_map(
-        extent, leaflet_js="LEAFLET.js", leaflet_css="LEAFLET.css", base_data_url="BASE.json"
+        extent,
+        leaflet_js="LEAFLET.js",
+        leaflet_css="LEAFLET.css",
+        base_data_url="BASE.json",
+        atlas_js="ATLAS.js",
     )
     m.get_root().render()
     return m, streamlit_folium._get_map_string(m)
@@ -80,11 +86,47 @@ def test_epoch_data_is_compact_columns_of_the_payload(payload):
     sent = data["territories"]["features"]
     kept = payload["territories"]["features"]
     assert [f["properties"] for f in sent] == [f["properties"] for f in kept]
-    assert [f["geometry"] for f in sent] == [json.loads(f["geometry"]) for f in kept]
+    assert [f["geometry"] for f in sent] == [f["geometry"] for f in kept]
     assert sent[0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert data["coord_scale"] == map_payload.COORD_SCALE == 10_000
     assert len(data["fronts"]["features"]) == len(payload["fronts"]["features"])
     # Columns, not one object per town: much smaller than the payload itself.
     assert len(map_payload.epoch_data(payload)) < len(json.dumps(payload))
+
+
+def test_compact_geometries_decode_to_the_scene_within_10_m(builtin):
+    scene = build_scene(builtin, "2016-03-27")
+    shown = map_payload.scene_payload(scene)
+    territories = scene.territories[~scene.territories.geometry.is_empty]
+    # Territories are simplified by ~300 m for the live map; fronts are not.
+    simplified = territories.geometry.simplify(0.003, preserve_topology=True)
+    pairs = [
+        *zip(simplified, shown["territories"]["features"], strict=True),
+        *zip(scene.front_lines.geometry, shown["fronts"]["features"], strict=True),
+    ]
+    for geometry, feature in pairs:
+        back = shapely.geometry.shape(map_payload.decode_geometry(feature["geometry"]))
+        assert back.geom_type.removeprefix("Multi") == geometry.geom_type.removeprefix("Multi")
+        assert back.hausdorff_distance(geometry) <= 0.0001  # the 10 m grid
+    # Deltas: the numbers sent are mostly small steps, not coordinates.
+    steps = [abs(v) for f in shown["fronts"]["features"] for v in _flat(f["geometry"]["deltas"])]
+    assert sorted(steps)[len(steps) // 2] < 1_000
+
+
+def _flat(value):
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return [v for part in value for v in _flat(part)]
+    return value
+
+
+def test_a_geometry_collection_keeps_its_highest_dimension():
+    mixed = shapely.GeometryCollection(
+        [shapely.box(36, 35, 36.1, 35.1), shapely.LineString([(36, 35), (37, 36)])]
+    )
+    encoded = map_payload.encode_geometry(mixed)
+    assert encoded["type"] == "Polygon" and len(encoded["deltas"]) == 1
+    assert map_payload.encode_geometry(shapely.Point(36, 35)) is None
+    assert map_payload.encode_geometry(shapely.Polygon()) is None
 
 
 def test_map_uses_only_our_leaflet_and_no_cdn(payload):
@@ -97,11 +139,12 @@ def test_map_uses_only_our_leaflet_and_no_cdn(payload):
         if isinstance(element, JSCSSMixin)
         for url in (*(u for _, u in element.default_js), *(u for _, u in element.default_css))
     ]
-    assert links == ["LEAFLET.js", "LEAFLET.css"]
+    # The drawing code is a static file the frame loads once, after Leaflet.
+    assert links == ["LEAFLET.js", "ATLAS.js", "LEAFLET.css"]
     assert "preferCanvas" in base and "L.control.scale()" in base
-    assert "window.__fa = " in base  # the drawing code, once, with the base map
+    assert "window.__fa = " not in base  # not sent with the base map on every run
     assert 'fetch("BASE.json")' in base  # the geography: fetched once, not in the script
-    assert len(base) < 40_000
+    assert len(base) < 8_000
     # The only addresses are the optional tile servers and their attributions.
     hosts = set(re.findall(r"https?://([^/\"'\s]+)", base + script))
     assert hosts == {
