@@ -17,7 +17,7 @@ from geodata.version import DATA_VERSION, data_version_text
 
 from . import cache, charts, compare_view, panels, state
 from .export_panel import export_panel
-from .map.mount import show_map
+from .map.mount import frame_holds, show_map
 from .map.script import date_script
 from .report_panel import report_panel
 from .safe import md
@@ -85,10 +85,15 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
     ss = st.session_state
     stamp = pd.Timestamp(date)
     layers = cache.epoch_payload(dataset, key, cache.epoch_key(dataset, stamp), shown_factions)
+    towns = cache.towns_for_frame(dataset, key)
+    # The town table first, then the epoch: the order in which the frame looks them up.
+    towns_data = None if frame_holds(towns.id) else towns.data
     script = date_script(
         layers.payload,
+        towns_id=towns.id,
+        towns=towns_data,
         epoch=layers.id,
-        data=layers.data,
+        data=None if frame_holds(layers.id) else layers.data,
         date=stamp.strftime("%Y-%m-%d"),
         title=f"Control of towns, {format_date(stamp)}",
         recent_ids=cache.recent_place_ids(dataset, stamp),

@@ -26,12 +26,14 @@ from geodata.scene import build_scene, resolve_extent
 from geodata.timeline import change_dates, epoch_of, places_changed_between
 
 from .map.assets import ensure_base_data, ensure_frame_script, ensure_leaflet_static
-from .map.payload import epoch_data, parse_expression, scene_payload
+from .map.payload import epoch_data, parse_expression, scene_payload, town_table
 
 __all__ = [
     "builtin_dataset",
     "leaflet_static",
     "fingerprint",
+    "TownTable",
+    "towns_for_frame",
     "EpochLayers",
     "epoch_payload",
     "recent_place_ids",
@@ -95,6 +97,31 @@ def theatre_extent() -> tuple[float, float, float, float]:
 
 
 @dataclass(frozen=True)
+class TownTable:
+    """A dataset's :func:`dashboard.map.payload.town_table`: ``id`` names it in the map
+    frame, ``index`` gives each place's position in it, ``data`` is the script
+    expression (:func:`dashboard.map.payload.parse_expression`) for the browser."""
+
+    id: str
+    index: dict
+    data: str
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def towns_for_frame(_dataset: Dataset, key: str) -> TownTable:
+    """The names and positions of a dataset's towns, made once for every session.
+
+    Parameters
+    ----------
+    _dataset : Dataset
+    key : str
+        :func:`fingerprint` of the dataset.
+    """
+    index, text = town_table(_dataset.places)
+    return TownTable(id=f"{key}/towns", index=index, data=parse_expression(text))
+
+
+@dataclass(frozen=True)
 class EpochLayers:
     """One epoch's map layers: ``payload`` (:func:`dashboard.map.payload.scene_payload`),
     ``data`` (its :func:`dashboard.map.payload.epoch_data`, as the script expression
@@ -135,7 +162,8 @@ def epoch_payload(
     )
     payload = scene_payload(scene)
     name = f"{key}/{epoch}/{','.join(factions) if factions is not None else '*'}"
-    return EpochLayers(id=name, payload=payload, data=parse_expression(epoch_data(payload)))
+    data = epoch_data(payload, towns_for_frame(_dataset, key).index)
+    return EpochLayers(id=name, payload=payload, data=parse_expression(data))
 
 
 # One background worker computes the epochs next to the one shown, so that

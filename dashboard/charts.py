@@ -143,9 +143,10 @@ def mark_date(spec: dict, date) -> dict:
 def control_chart(segments: pd.DataFrame) -> alt.Chart:
     """Bars of who held each place when, one row per place (see :func:`mark_date`)."""
     order = place_order(segments)
+    # Only the columns drawn: the data goes to the browser again with every step.
     data = segments.assign(
         contested=segments["status"].eq("contested").map({True: "contested", False: "held"})
-    )
+    )[["place", "faction_name", "contested", "start", "end"]]
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -161,7 +162,7 @@ def control_chart(segments: pd.DataFrame) -> alt.Chart:
             ),
             color=alt.Color(
                 "faction_name:N",
-                scale=_faction_scale(data["faction"]),
+                scale=_faction_scale(segments["faction"]),
                 legend=alt.Legend(title="Held by", orient="top", columns=4),
             ),
             # Contested runs are drawn thin in the holder's colour: a lighter

@@ -46,6 +46,7 @@ from geodata.values import rounded
 from . import cache
 from .map.base import PANES
 from .map.payload import parse_expression, script_json
+from .map.script import deferred
 from .safe import esc, link, md
 
 __all__ = [
@@ -232,6 +233,7 @@ def compare_script(
     c = comparison(dataset, key, a.strftime("%Y-%m-%d"), b.strftime("%Y-%m-%d"))
     epoch_a, epoch_b = cache.epoch_key(dataset, a), cache.epoch_key(dataset, b)
     before = cache.epoch_payload(dataset, key, epoch_a, factions)
+    towns = cache.towns_for_frame(dataset, key)
     change_id, change_data = change_layer(dataset, key, epoch_a, epoch_b, c)
     options = {
         "from": a.strftime("%Y-%m-%d"),
@@ -251,6 +253,7 @@ def compare_script(
             # The earlier map shows no halo and no selection (both lists empty).
             "recent_style": {k: LIVE_RECENT_STYLE[k] for k in ("radius", "fillColor")},
             "selected_style": {k: LIVE_SELECTED_STYLE[k] for k in ("radius", "fill", "color")},
+            "towns": towns.id,
         },
         "before_title": f"Before: {format_date(a)}",
         "before_note": "",
@@ -261,8 +264,8 @@ def compare_script(
     }
     script = (
         f"window.__faCompare.show(map_div, {script_json(before.id)}, "
-        f"function () {{ return {before.data}; }}, {script_json(change_id)}, "
-        f"function () {{ return {change_data}; }}, {script_json(options)});\n"
+        f"{deferred(before.data)}, {script_json(change_id)}, "
+        f"{deferred(change_data)}, {script_json(options)}, {deferred(towns.data)});\n"
     )
     return script, c
 

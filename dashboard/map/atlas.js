@@ -4,8 +4,10 @@
  * map's script). Each slider step, streamlit-folium evaluates a short script
  * made by dashboard.map.script.date_script, which calls window.__fa.draw with the
  * map, a new group for the date's halos, the epoch's id, a function
- * returning the epoch's data (only called when the epoch is new: the frame
- * keeps the last epoch's layers on the map) and the options of the date.
+ * returning the epoch's data (only called when the frame does not hold it
+ * yet; null when the server knows the frame holds it) and the options of the
+ * date. The frame keeps the last epoch's layers on the map, and the data of
+ * the last few epochs.
  *
  * Every string from the data reaches the page as text (textContent), never
  * as HTML; the legend's HTML comes escaped from dashboard.map.legend.legend_html.
@@ -223,9 +225,26 @@ window.__faMake = function makeAtlas(settings) {
 
   // The layers of a new epoch; the key places' labels of ``old`` (the last
   // epoch) are kept when they are the same, as in most epochs.
-  function build(id, data, old) {
-    var t = data.towns, colors = data.colors, n = t.id.length, i;
-    var out = {id: id, data: data, index: {}};
+  // An epoch's towns: the positions, names and holders the frame draws from,
+  // the names and positions taken from the dataset's town table by ``idx``.
+  function townColumns(epoch, table) {
+    var idx = epoch.idx, n = idx.length, t = {id: [], name: [], ar: [], lat: [], lon: [],
+      fill: epoch.fill, ring: epoch.ring, flags: epoch.flags, holder: epoch.holder,
+      holders: epoch.holders};
+    for (var i = 0; i < n; i++) {
+      var k = idx[i];
+      t.id.push(table.id[k]);
+      t.name.push(table.name[k]);
+      t.ar.push(table.ar[k]);
+      t.lat.push(table.lat[k]);
+      t.lon.push(table.lon[k]);
+    }
+    return t;
+  }
+
+  function build(id, data, table, old) {
+    var t = townColumns(data.towns, table), colors = data.colors, n = t.id.length, i;
+    var out = {id: id, towns_: t, index: {}};
     var territories = decoded(data.territories, data.coord_scale);
     var frontLines = decoded(data.fronts, data.coord_scale);
     // smoothFactor: Leaflet simplifies each path to this many screen pixels
@@ -277,7 +296,7 @@ window.__faMake = function makeAtlas(settings) {
   }
 
   function halos(ids, style) {
-    var group = L.layerGroup(), t = kept.data.towns;
+    var group = L.layerGroup(), t = kept.towns_;
     ids.forEach(function (id) {
       var i = kept.index[id];
       if (i === undefined) { return; }
@@ -346,16 +365,61 @@ window.__faMake = function makeAtlas(settings) {
 
   var PARTS = ['territories', 'fronts', 'towns', 'labels'];
 
-  function draw(map, group, id, data, o) {
+  // The data of the last epochs drawn, most recent last: the server sends an
+  // epoch's data only when it has not sent it to this frame among the last
+  // o.keep epochs (dashboard.map.mount.frame_holds keeps the same list), and
+  // null otherwise.
+  var store = [];
+
+  function stored(id, data, keep) {
+    var i, entry = null;
+    for (i = 0; i < store.length; i++) {
+      if (store[i].id === id) { entry = store.splice(i, 1)[0]; break; }
+    }
+    var parse = 0;
+    if (!entry && data) {
+      var t1 = performance.now();
+      entry = {id: id, data: data()};
+      parse = performance.now() - t1;
+    }
+    if (!entry) { return null; }
+    store.push(entry);
+    store.splice(0, Math.max(store.length - (keep || 8), 0));  // compare mode's map: 8
+    return {data: entry.data, parse: parse};
+  }
+
+  // The frame lost data the server believes it holds (a remounted frame, a
+  // step Streamlit's page skipped): ask for it again. streamlit-folium's value
+  // goes back to the app, which forgets what the frame holds and reruns.
+  function requestData(id) {
+    var G = window.__GLOBAL_DATA__ || {};
+    var nonce = Date.now().toString(36) + Math.random().toString(36).slice(2);
+    if (window.Streamlit && window.Streamlit.setComponentValue) {
+      window.Streamlit.setComponentValue(
+        Object.assign({}, G.previous_data || {}, {fa_missing: {epoch: id, nonce: nonce}}));
+    }
+  }
+
+  function draw(map, group, id, data, o, towns) {
     var shown = {};
     o.shown.forEach(function (k) { shown[k] = true; });
     var t0 = performance.now(), stats = {epoch: id, parse: 0, build: 0};
-    if (!kept || kept.id !== id) {
+    // The town table, then the epoch: the order dashboard.map.mount.frame_holds sees them.
+    var table = stored(o.towns, towns, o.keep);
+    var entry = stored(id, data, o.keep);
+    if (!table || !entry) {
+      // Leave the map as it is, legend included, until the data comes.
+      requestData(table ? id : o.towns);
+      stats.missing = true;
+      if (!secondary) { window.__faStats = stats; }
+      return stats;
+    }
+    stats.parse = entry.parse + table.parse;
+    if (!kept || kept.id !== id || kept.table !== table.data) {
       if (tip) { map.closeTooltip(tip); }
-      var old = kept, t1 = performance.now(), parsed = data();
-      stats.parse = performance.now() - t1;
-      t1 = performance.now();
-      kept = build(id, parsed, old);
+      var old = kept, t1 = performance.now();
+      kept = build(id, entry.data, table.data, old);
+      kept.table = table.data;
       stats.build = performance.now() - t1;
       t1 = performance.now();
       if (old) {
@@ -378,6 +442,9 @@ window.__faMake = function makeAtlas(settings) {
     return stats;
   }
 
+  // For tests: forget the stored epochs, as a remounted frame would.
+  function forget() { store = []; }
+
   // For tests: {id: [fill, ring]} of the towns on the map ({} when hidden).
   function towns() {
     return kept && kept.towns._map ? kept.towns.colors() : {};
@@ -386,10 +453,11 @@ window.__faMake = function makeAtlas(settings) {
   // The town's position by id (compare mode rings the towns that changed).
   function position(id) {
     if (!kept || kept.index[id] === undefined) { return null; }
-    var t = kept.data.towns, i = kept.index[id];
+    var t = kept.towns_, i = kept.index[id];
     return [t.lat[i], t.lon[i]];
   }
 
-  return {draw: draw, towns: towns, position: position};
+  return {draw: draw, towns: towns, position: position, forget: forget,
+          stored: function () { return store.map(function (e) { return e.id; }); }};
 };
 window.__fa = window.__faMake();

@@ -180,7 +180,7 @@ window.__faCompare = (function () {
     return {id: id, layer: group};
   }
 
-  function show(main, beforeId, beforeData, changeId, changeData, o) {
+  function show(main, beforeId, beforeData, changeId, changeData, o, towns) {
     css();
     var t0 = performance.now();
     if (!active) {
@@ -203,7 +203,7 @@ window.__faCompare = (function () {
     }
     if (left.group) { left.map.removeLayer(left.group); }
     left.group = L.layerGroup().addTo(left.map);
-    var stats = left.atlas.draw(left.map, left.group, beforeId, beforeData, o.before);
+    var stats = left.atlas.draw(left.map, left.group, beforeId, beforeData, o.before, towns);
     if (!change || change.id !== changeId) {
       if (change) { main.removeLayer(change.layer); }
       change = hatched(main, changeId, changeData());

@@ -26,8 +26,9 @@ import streamlit_folium
 
 from .assets import ATLAS_JS_URL, BASE_DATA_URL, LEAFLET_CSS_URL, LEAFLET_JS_URL
 from .base import base_map
+from .script import FRAME_EPOCHS
 
-__all__ = ["MAP_KEY", "MAP_HEIGHT", "SF_PARTS", "nearest_town", "show_map"]
+__all__ = ["MAP_KEY", "MAP_HEIGHT", "SF_PARTS", "nearest_town", "frame_holds", "show_map"]
 
 MAP_KEY = "atlas-map"
 MAP_HEIGHT = 640
@@ -126,8 +127,29 @@ def _rendered_base(extent) -> _RenderedBase:
             "_northEast": {"lat": north, "lng": east},
         },
     )
+    if cached is not None:  # a new base mounts a new frame, which holds no data
+        st.session_state["_frame_epochs"] = []
     st.session_state["_rendered_base"] = (key, base)
     return base
+
+
+def frame_holds(epoch_id: str) -> bool:
+    """Whether the map frame holds this epoch's data; either way it is its latest now.
+
+    Mirrors the frame's store (``atlas.js``): the epochs whose data this
+    session sent to the mounted frame, the most recently drawn last, at most
+    :data:`dashboard.map.script.FRAME_EPOCHS`. False means: send the data.
+    When the frame lacks data it was believed to hold (it was remounted, or
+    the page skipped a step), it asks for it and :func:`show_map` starts the
+    list afresh.
+    """
+    held = st.session_state.setdefault("_frame_epochs", [])
+    found = epoch_id in held
+    if found:
+        held.remove(epoch_id)
+    held.append(epoch_id)
+    del held[:-FRAME_EPOCHS]
+    return found
 
 
 def _show(extent, script: str, *, returned: list[str], center, zoom) -> dict | None:
@@ -188,6 +210,12 @@ def show_map(script: str, *, towns: list[dict], extent: tuple[float, float, floa
             north_east["lng"],
             north_east["lat"],
         )
+    missing = (output or {}).get("fa_missing") or {}
+    if missing.get("nonce") and missing["nonce"] != st.session_state.get("_frame_missing"):
+        # The frame lacks an epoch's data: send it again, and whatever comes next.
+        st.session_state["_frame_missing"] = missing["nonce"]
+        st.session_state["_frame_epochs"] = []
+        st.rerun(scope="fragment")
     click = (output or {}).get("last_object_clicked")
     if not click or click == st.session_state.get("_last_click"):
         return None

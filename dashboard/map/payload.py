@@ -41,6 +41,7 @@ __all__ = [
     "scene_payload",
     "encode_geometry",
     "decode_geometry",
+    "town_table",
     "epoch_data",
     "parse_expression",
     "script_json",
@@ -369,20 +370,54 @@ def script_json(value) -> str:
     return text
 
 
-def epoch_data(payload: dict) -> str:
+def town_table(places) -> tuple[dict[str, int], str]:
+    """Return what every epoch of a dataset shares about its towns, for the frame.
+
+    Names, Arabic names and positions, as columns in the dataset's order (see
+    :func:`epoch_data`, whose towns point into them): sent once to a frame,
+    which keeps it, rather than with every epoch.
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        ``Dataset.places`` (``id``, ``name``, ``name_ar``, point geometry in lon/lat).
+
+    Returns
+    -------
+    (dict, str)
+        Each place id's position in the columns, and the columns as compact JSON.
+    """
+    points = places.geometry.to_numpy()
+    ids = places["id"].tolist()
+    columns = {
+        "id": ids,
+        "name": places["name"].tolist(),
+        "ar": [a if _notna(a) else "" for a in places["name_ar"].tolist()],
+        "lat": [round(v, 5) for v in shapely.get_y(points).tolist()],
+        "lon": [round(v, 5) for v in shapely.get_x(points).tolist()],
+    }
+    text = json.dumps(columns, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return {place: i for i, place in enumerate(ids)}, text
+
+
+def epoch_data(payload: dict, index: dict[str, int]) -> str:
     """Return the browser's data for one epoch, as compact JSON text.
 
     Territories and fronts keep their compact geometries
     (:func:`encode_geometry`, at ``coord_scale``). Towns go as columns (one
-    list per field; colours as indexes into ``colors``, holders as indexes
-    into ``towns.holders``) rather than one object each: a fraction of the
-    size, and the frame draws all of them on one canvas from these arrays.
-    Names and holders are plain text, shown by the frame as text.
+    list per field) rather than one object each: ``idx``, each town's
+    position in the dataset's :func:`town_table` (which holds the names and
+    positions, the same in every epoch), colours as indexes into
+    ``colors``, holders as indexes into ``towns.holders``. The frame draws
+    all of them on one canvas from these arrays; names and holders are plain
+    text, shown by the frame as text.
 
     Parameters
     ----------
     payload : dict
         From :func:`scene_payload`.
+    index : dict
+        Place id to position in the :func:`town_table`.
 
     Returns
     -------
@@ -396,11 +431,7 @@ def epoch_data(payload: dict) -> str:
         return colors.setdefault(value, len(colors))
 
     columns = {
-        "id": [t["id"] for t in towns],
-        "name": [t["name"] for t in towns],
-        "ar": [t["name_ar"] for t in towns],
-        "lat": [t["lat"] for t in towns],
-        "lon": [t["lon"] for t in towns],
+        "idx": [index[t["id"]] for t in towns],
         "fill": [color(t["fill"]) for t in towns],
         "ring": [color(t["ring"]) for t in towns],
         "flags": [int(t["key"]) | (2 * int(t["contested"])) for t in towns],

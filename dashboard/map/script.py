@@ -6,7 +6,8 @@ hands the epoch's data (:func:`dashboard.map.payload.epoch_data`, compact
 JSON made once per epoch) to the frame's drawing code
 (``dashboard/map/atlas.js``). The frame keeps the last epoch's layers, so a
 step within an epoch only moves the legend's date, the halos and the
-selection.
+selection; it also keeps the data of the last :data:`FRAME_EPOCHS` epochs,
+which the script then does not carry again.
 
 Why not folium objects for the date half: rendering them through Jinja on
 every step cost most of a step's server time, and one folium marker with its
@@ -26,14 +27,33 @@ from geodata.style import LAYERS, LIVE_RECENT_STYLE, LIVE_REPORT_STYLE, LIVE_SEL
 from .legend import legend_html
 from .payload import script_json
 
-__all__ = ["date_script"]
+__all__ = ["FRAME_EPOCHS", "deferred", "date_script"]
+
+#: Epochs whose data the map frame keeps (``atlas.js``); the app sends an
+#: epoch's data only when it has not sent it among the last this many
+#: (:func:`dashboard.map.mount.frame_holds`).
+FRAME_EPOCHS = 8
+
+
+def deferred(expression: str | None) -> str:
+    """A function returning ``expression``, so the frame parses it only when it needs
+    to; ``null`` for data the frame already holds.
+
+    Examples
+    --------
+    >>> deferred("JSON.parse('1')"), deferred(None)
+    ("function () { return JSON.parse('1'); }", 'null')
+    """
+    return "null" if expression is None else f"function () {{ return {expression}; }}"
 
 
 def date_script(
     payload: dict,
     *,
     epoch: str,
-    data: str,
+    data: str | None,
+    towns_id: str,
+    towns: str | None,
     title: str,
     date: str = "",
     recent_ids: set[str] | frozenset[str] = frozenset(),
@@ -56,8 +76,15 @@ def date_script(
         From :func:`scene_payload` (for the legend).
     epoch : str
         Identifies the epoch's data (epoch start, factions shown, dataset).
-    data : str
-        :func:`parse_expression` of the :func:`epoch_data` of ``payload``.
+    data : str or None
+        :func:`parse_expression` of the :func:`epoch_data` of ``payload``; None
+        when the frame already holds this epoch's data
+        (:func:`dashboard.map.mount.frame_holds`).
+    towns_id : str
+        Identifies the dataset's town table (names and positions,
+        :func:`dashboard.map.payload.town_table`), which ``data`` points into.
+    towns : str or None
+        :func:`parse_expression` of that table; None when the frame holds it.
     title : str
         Legend title (carries the date).
     date : str
@@ -92,12 +119,13 @@ def date_script(
         ],
         "report_style": LIVE_REPORT_STYLE,
         "selected_style": LIVE_SELECTED_STYLE,
+        "keep": FRAME_EPOCHS,
+        "towns": towns_id,
     }
-    # The data sits in a function so that the frame parses it only for a new epoch.
     return (
         "var feature_group_feature_group_0 = L.layerGroup();\n"
         f"window.__fa.draw(map_div, feature_group_feature_group_0, {script_json(epoch)}, "
-        f"function () {{ return {data}; }}, {script_json(options)});\n"
+        f"{deferred(data)}, {script_json(options)}, {deferred(towns)});\n"
         "map_div.addLayer(feature_group_feature_group_0);\n"
         # streamlit-folium has already removed the previous groups from the map.
         "window.feature_group = [feature_group_feature_group_0];\n"

@@ -210,6 +210,49 @@ def test_moving_the_date_updates_the_map_in_place(server, page):
     assert page.errors == []
 
 
+def test_the_frame_keeps_epochs_and_asks_again_for_data_it_lost(server, page):
+    received = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(len(p))))
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    wait_idle(page)
+    # The epochs whose data the frame holds (and the town table, held once).
+    stored = "() => window.__fa.stored().filter(id => !id.endsWith('/towns'))"
+    first = frame.evaluate(stored)
+    assert len(first) == 1
+    tables = "() => window.__fa.stored().filter(id => id.endsWith('/towns')).length"
+    assert frame.evaluate(tables) == 1
+    page.get_by_role("button", name="Next change").click()
+    wait_title(frame, "1 April 2016")
+    wait_idle(page)
+    assert len(frame.evaluate(stored)) == 2
+    # Back in an epoch the frame holds: the step does not carry its data again.
+    page.get_by_role("button", name="Previous change").click()
+    wait_title(frame, "27 March 2016")
+    wait_idle(page)
+    assert frame.evaluate(stored)[-1] == first[0]
+    assert frame.evaluate("() => window.__faStats.parse") == 0
+    # A frame that lost its data (as a remounted one would) asks for it, and
+    # the map still comes to the new date, with no reload.
+    frame.evaluate("() => { window.__frontline_mark = 1; window.__fa.forget(); }")
+    received.clear()
+    page.get_by_role("slider").focus()
+    page.keyboard.press("ArrowRight")
+    wait_title(frame, "28 March 2016")
+    wait_idle(page)
+    assert frame.evaluate(stored) == first and frame.evaluate(tables) == 1
+    assert frame.evaluate("() => window.__frontline_mark") == 1
+    assert max(received) > 50_000  # the data came again
+    # Within the epoch, with the data held: steps send little.
+    received.clear()
+    page.keyboard.press("ArrowRight")
+    wait_title(frame, "29 March 2016")
+    wait_idle(page)
+    assert max(received) < 50_000
+    assert page.errors == []
+
+
 def test_hiding_and_showing_layers_keeps_the_frame(server, page):
     page.goto(server)
     frame = map_frame(page)

@@ -11,7 +11,7 @@ import shapely.geometry
 import streamlit_folium
 from folium.elements import JSCSSMixin
 
-from dashboard.map import base, legend
+from dashboard.map import base, legend, mount
 from dashboard.map import payload as map_payload
 from dashboard.map import script as map_script
 from geodata.scene import build_scene
@@ -22,6 +22,12 @@ from tests.fixtures import EVIL
 @pytest.fixture(scope="module")
 def payload(builtin):
     return map_payload.scene_payload(build_scene(builtin, "2016-03-27"))
+
+
+@pytest.fixture(scope="module")
+def table(builtin):
+    """The built-in data's town table: (index, JSON)."""
+    return map_payload.town_table(builtin.places)
 
 
 EXTENT = (35.4, 28.8, 48.9, 37.7)
@@ -42,8 +48,11 @@ def base_script(extent=EXTENT):
 
 def script_for(payload, **options):
     options.setdefault("title", "t")
-    data = map_payload.parse_expression(map_payload.epoch_data(payload))
-    return map_script.date_script(payload, epoch="e1", data=data, date="2016-03-27", **options)
+    index = {t["id"]: i for i, t in enumerate(payload["towns"])}
+    data = map_payload.parse_expression(map_payload.epoch_data(payload, index))
+    return map_script.date_script(
+        payload, epoch="e1", data=data, towns_id="t1", towns=None, date="2016-03-27", **options
+    )
 
 
 def test_payload_has_every_town_and_its_state(payload, builtin):
@@ -73,12 +82,20 @@ def test_payload_has_every_town_and_its_state(payload, builtin):
     assert payload["fronts"]["features"]
 
 
-def test_epoch_data_is_compact_columns_of_the_payload(payload):
-    data = json.loads(map_payload.epoch_data(payload))  # also valid JSON
+def test_epoch_data_is_compact_columns_of_the_payload(payload, table):
+    index, text = table
+    shared = json.loads(text)  # names and positions, once per dataset
+    assert {len(column) for column in shared.values()} == {len(index)}
+    palmyra = shared["id"].index("palmyra")
+    assert shared["ar"][palmyra] == "تدمر" and shared["lat"][palmyra] == pytest.approx(34.56, 0.01)
+    data = json.loads(map_payload.epoch_data(payload, index))  # also valid JSON
     towns = data["towns"]
     holders = towns.pop("holders")
     assert len(holders) == len(set(holders)) < len(payload["towns"])
     assert {len(column) for column in towns.values()} == {len(payload["towns"])}
+    towns["id"] = [shared["id"][k] for k in towns["idx"]]
+    assert towns["id"] == [t["id"] for t in payload["towns"]]
+    assert "name" not in towns and "lat" not in towns  # in the town table only
     i = towns["id"].index("deir-ez-zor")
     assert data["colors"][towns["ring"][i]] == "#1a1a1a"
     assert towns["flags"][i] == 3  # a key place (1), contested (2)
@@ -91,7 +108,7 @@ def test_epoch_data_is_compact_columns_of_the_payload(payload):
     assert data["coord_scale"] == map_payload.COORD_SCALE == 10_000
     assert len(data["fronts"]["features"]) == len(payload["fronts"]["features"])
     # Columns, not one object per town: much smaller than the payload itself.
-    assert len(map_payload.epoch_data(payload)) < len(json.dumps(payload))
+    assert len(map_payload.epoch_data(payload, index)) < len(json.dumps(payload)) / 2
 
 
 def test_compact_geometries_decode_to_the_scene_within_10_m(builtin):
@@ -205,3 +222,29 @@ def test_legend_lists_factions_and_drops_hidden_layers(payload):
     assert "Core: land within reach" in full and "Light: nominal land" in full
     bare = legend.legend_html(payload["legend"], title="T", shown={"towns"})
     assert front not in bare and "Contested area" not in bare and "nominal" not in bare
+
+
+def test_the_app_sends_an_epochs_data_only_when_the_frame_lacks_it(monkeypatch):
+    class FakeStreamlit:
+        session_state: dict = {}
+
+    monkeypatch.setattr(mount, "st", FakeStreamlit)
+    keep = map_script.FRAME_EPOCHS
+    assert not mount.frame_holds("a")  # new: send it
+    assert mount.frame_holds("a")  # held: send nothing
+    for i in range(keep - 1):
+        assert not mount.frame_holds(f"e{i}")
+    assert mount.frame_holds("a")  # still among the last `keep`, and now the latest
+    assert not mount.frame_holds("new")  # pushes out the least recent, e0
+    assert not mount.frame_holds("e0")
+    assert FakeStreamlit.session_state["_frame_epochs"][-1] == "e0"
+    assert len(FakeStreamlit.session_state["_frame_epochs"]) == keep
+
+
+def test_a_date_script_without_data_tells_the_frame_to_use_its_own(payload):
+    script = map_script.date_script(
+        payload, epoch="e1", data=None, towns_id="t1", towns=None, title="t", date="2016-03-27"
+    )
+    assert '"e1", null, {' in script  # no epoch data
+    assert "}, null);\n" in script and '"towns":"t1"' in script  # no town table
+    assert f'"keep":{map_script.FRAME_EPOCHS}' in script

@@ -65,7 +65,7 @@ def test_leaflet_static_copy_is_complete_and_idempotent(tmp_path):
 def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
     import streamlit as st
 
-    from dashboard.map.payload import epoch_data, parse_expression, scene_payload
+    from dashboard.map.payload import epoch_data, parse_expression, scene_payload, town_table
     from geodata import load_builtin
 
     assert all(hasattr(streamlit_folium, name) for name in mount.SF_PARTS)
@@ -73,11 +73,15 @@ def test_each_step_sends_the_same_base_and_only_a_date_script(monkeypatch):
     sent: list[dict] = []
     monkeypatch.setattr(st, "session_state", state)
     monkeypatch.setattr(mount.streamlit_folium, "_component_func", lambda **k: sent.append(k))
-    payload = scene_payload(build_scene(load_builtin(), "2016-03-27"))
-    data = parse_expression(epoch_data(payload))
+    builtin = load_builtin()
+    payload = scene_payload(build_scene(builtin, "2016-03-27"))
+    index, towns = town_table(builtin.places)
+    data = parse_expression(epoch_data(payload, index))
 
     def step(title):
-        script = map_script.date_script(payload, epoch="e1", data=data, title=title)
+        script = map_script.date_script(
+            payload, epoch="e1", data=data, towns_id="t", towns=towns, title=title
+        )
         mount.show_map(script, towns=payload["towns"], extent=(34.5, 28.5, 49.0, 38.0))
 
     for _ in range(5):
