@@ -12,7 +12,6 @@ from geodata.events import format_date
 from geodata.factions import FACTION_CODES, FACTIONS
 from geodata.style import LAYERS
 from geodata.territory import DEFAULT_MAX_REACH_KM
-from geodata.timeline import control_at
 from geodata.version import DATA_VERSION, data_version_text
 
 from . import cache, charts, compare_view, panels, state
@@ -129,9 +128,9 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
             report_panel(dataset)
 
 
-def _side_column(dataset: Dataset, stamp: pd.Timestamp) -> None:
+def _side_column(dataset: Dataset, key: str, stamp: pd.Timestamp) -> None:
     """The selected place's history and the key places at the date."""
-    control = control_at(dataset, stamp)
+    control = cache.control_state(dataset, key, cache.epoch_key(dataset, stamp))
     panels.show_place(dataset, st.session_state.get("place"), control, stamp)
     panels.show_key_places(control, stamp)
 
@@ -181,7 +180,7 @@ def _main_view(dataset: Dataset, key: str) -> None:
     with map_col:
         _map_column(dataset, key, date, before, shown_factions)
     with side_col:
-        _side_column(dataset, stamp)
+        _side_column(dataset, key, stamp)
     _chart_tabs(dataset, key, stamp)
     st.caption(
         f"Data version {data_version_text()} · cite as: Frontline Atlas, data "

@@ -23,7 +23,7 @@ import streamlit as st
 
 from geodata import Dataset, history, load_builtin
 from geodata.scene import build_scene, resolve_extent
-from geodata.timeline import change_dates, epoch_of, places_changed_between
+from geodata.timeline import change_dates, control_at, epoch_of, places_changed_between
 
 from .map.assets import ensure_base_data, ensure_frame_script, ensure_leaflet_static
 from .map.payload import epoch_data, parse_expression, scene_payload, town_table
@@ -40,6 +40,7 @@ __all__ = [
     "warm_epochs",
     "neighbour_epochs",
     "epoch_key",
+    "control_state",
     "change_days",
     "change_log",
     "theatre_extent",
@@ -177,6 +178,7 @@ _WARMING_LOCK = threading.Lock()
 def _warm(dataset: Dataset, job: tuple) -> None:
     try:
         epoch_payload(dataset, *job)
+        control_state(dataset, job[0], job[1])
     except Exception:  # noqa: BLE001 - the run that needs it will compute it and report
         _LOG.debug("warming epoch %s failed", job, exc_info=True)
     finally:
@@ -226,6 +228,23 @@ def neighbour_epochs(changes: list, date, *, ahead: int = 2, behind: int = 1) ->
 def epoch_key(dataset: Dataset, date) -> str:
     """The epoch containing ``date`` as ``YYYY-MM-DD`` (cheap: one searchsorted)."""
     return epoch_of(dataset, date).strftime("%Y-%m-%d")
+
+
+# A resource: shared read-only by every run (the panels only read it); ~0.2 MB each.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def control_state(_dataset: Dataset, key: str, epoch: str):
+    """:func:`geodata.timeline.control_at` at the start of an epoch, which is the
+    state on each of its days: computed once per epoch, not on every step.
+
+    Parameters
+    ----------
+    _dataset : Dataset
+    key : str
+        :func:`fingerprint` of the dataset.
+    epoch : str
+        :func:`epoch_key` of a date.
+    """
+    return control_at(_dataset, epoch)
 
 
 def recent_place_ids(dataset: Dataset, date, days: int = RECENT_DAYS) -> frozenset[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dashboard import panels
 from geodata import history
 from geodata.timeline import control_at
@@ -31,5 +33,12 @@ def test_change_log_and_what_changed(builtin, evil):
     past, future = panels.changes_around(log, "2016-03-27", before=3, after=2)
     assert len(past) == 3 and len(future) == 2
     assert (past["when"] <= "2016-03-27").all() and (future["when"] > "2016-03-27").all()
+    # The binary search finds what filtering the whole log finds, on any day.
+    for day in pd.date_range("2011-12-30", "2020-01-05", periods=40).append(
+        pd.DatetimeIndex(log["when"][:5])
+    ):
+        past, future = panels.changes_around(log, day)
+        assert past.equals(log[log["when"] <= day].tail(6))
+        assert future.equals(log[log["when"] > day].head(4))
     html = panels.changes_html(history.change_log(evil), "2015-05-20")
     assert "<img" not in html and 'href="javascript' not in html

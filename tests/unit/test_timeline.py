@@ -239,6 +239,24 @@ def test_state_equals_naive_replay(ds, offset):
                 got_since) == (holder, status, other, since)  # fmt: skip
 
 
+@settings(max_examples=80, deadline=None)
+@given(ds=timelines(), offset=st.integers(0, 2600))
+def test_the_state_is_the_same_on_every_day_of_an_epoch(ds, offset):
+    # The dashboard computes the state once per epoch, at its start, for every day of it.
+    date = TIMELINE_START + pd.Timedelta(days=offset)
+    on_the_day = control_at(ds, date).drop(columns="geometry")
+    at_the_start = control_at(ds, epoch_of(ds, date)).drop(columns="geometry")
+    pd.testing.assert_frame_equal(on_the_day, at_the_start)
+
+
+def test_the_built_in_state_is_the_same_on_every_day_of_an_epoch(builtin):
+    first, last = builtin.date_range()
+    for date in pd.date_range(first, last, periods=60):
+        on_the_day = control_at(builtin, date).drop(columns="geometry")
+        at_the_start = control_at(builtin, epoch_of(builtin, date)).drop(columns="geometry")
+        pd.testing.assert_frame_equal(on_the_day, at_the_start)
+
+
 def test_places_changed_between_matches_events_between(builtin):
     from geodata.timeline import events_between, places_changed_between
 
