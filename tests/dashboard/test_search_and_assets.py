@@ -178,3 +178,11 @@ def test_long_lived_objects_leave_the_garbage_collectors_scans():
     frozen, tracked, _ = out.stdout.split()
     assert int(frozen) > 50_000  # the modules and the data
     assert int(tracked) < int(frozen) // 10  # what a collection still walks
+
+
+def test_the_server_settings_keep_steps_quick_and_the_map_offline():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableStaticServing"] is True  # Leaflet and the frame's code
+    assert config["runner"]["postScriptGC"] is False  # no full collection after each step
