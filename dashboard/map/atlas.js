@@ -1,13 +1,15 @@
 /* Frontline Atlas: the date layers of the live map, drawn in the map frame.
  *
- * Loaded once with the base map (dashboard/map/elements.py adds it to the
- * map's script). Each slider step, streamlit-folium evaluates a short script
- * made by dashboard.map.script.date_script, which calls window.__fa.draw with the
- * map, a new group for the date's halos, the epoch's id, a function
- * returning the epoch's data (only called when the frame does not hold it
- * yet; null when the server knows the frame holds it) and the options of the
- * date. The frame keeps the last epoch's layers on the map, and the data of
- * the last few epochs.
+ * Loaded once, after Leaflet, as a static file (dashboard.map.frame_js and
+ * dashboard.map.assets). Each slider step, streamlit-folium evaluates a short
+ * script made by dashboard.map.script.date_script, which calls
+ * window.__fa.draw with the map, a new group for the date's halos, the
+ * epoch's id, a function returning the epoch's data, the options of the date
+ * (o.towns names the dataset's town table) and a function returning that
+ * table. Each function is called only when the frame does not hold its data
+ * yet, and is null when the app knows the frame holds it. The frame keeps
+ * the last epoch's layers on the map, and the data of the last o.keep
+ * epochs and the town table.
  *
  * Every string from the data reaches the page as text (textContent), never
  * as HTML; the legend's HTML comes escaped from dashboard.map.legend.legend_html.

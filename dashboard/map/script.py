@@ -47,6 +47,10 @@ def deferred(expression: str | None) -> str:
     return "null" if expression is None else f"function () {{ return {expression}; }}"
 
 
+def _ring(place: dict) -> dict:
+    return {"lat": float(place["lat"]), "lon": float(place["lon"]), "name": str(place["name"])}
+
+
 def date_script(
     payload: dict,
     *,
@@ -76,15 +80,13 @@ def date_script(
         From :func:`scene_payload` (for the legend).
     epoch : str
         Identifies the epoch's data (epoch start, factions shown, dataset).
-    data : str or None
-        :func:`parse_expression` of the :func:`epoch_data` of ``payload``; None
-        when the frame already holds this epoch's data
-        (:func:`dashboard.map.mount.frame_holds`).
+    data, towns : str or None
+        :func:`parse_expression` of the :func:`epoch_data` of ``payload``, and
+        of the dataset's :func:`dashboard.map.payload.town_table` (names and
+        positions, which ``data`` points into); each None when the frame
+        holds it already (:func:`dashboard.map.mount.frame_holds`).
     towns_id : str
-        Identifies the dataset's town table (names and positions,
-        :func:`dashboard.map.payload.town_table`), which ``data`` points into.
-    towns : str or None
-        :func:`parse_expression` of that table; None when the frame holds it.
+        Identifies the town table.
     title : str
         Legend title (carries the date).
     date : str
@@ -114,9 +116,7 @@ def date_script(
         "recent": sorted(recent_ids),
         "selected": selected,
         "recent_style": LIVE_RECENT_STYLE,
-        "report": [
-            {"lat": float(p["lat"]), "lon": float(p["lon"]), "name": str(p["name"])} for p in report
-        ],
+        "report": [_ring(p) for p in report],
         "report_style": LIVE_REPORT_STYLE,
         "selected_style": LIVE_SELECTED_STYLE,
         "keep": FRAME_EPOCHS,
