@@ -151,3 +151,15 @@ def test_cli_coverage_json(capsys):
     assert by_area[("SY", "Deir ez-Zor")]["percent"] == 100.0
     assert sum(doc["events_by_year"].values()) == doc["totals"]["events"]
     assert doc["events_by_domain"]["en.wikipedia.org"] > 100
+
+
+def test_notes_say_what_the_sources_say_not_how_a_page_was_read(builtin):
+    # SOURCES.md rule 8: which copy of a page was read is recorded there, not in the
+    # note a user reads in a town's history panel. ("Syrian Mirror" is a news outlet.)
+    logistics = (
+        r"read via|copy at|kiwix|proxy copy|archived revision|wayback|"
+        r"search tool|text was read|\bmirror\b(?<!Syrian Mirror)"
+    )
+    notes = builtin.events.set_index("event_id")["note"].dropna()
+    said = notes[notes.str.contains(logistics, case=False, regex=True)]
+    assert said.empty, said.head().to_dict()
