@@ -46,7 +46,7 @@ from geodata.values import rounded
 from . import cache
 from .map.base import PANES
 from .map.payload import parse_expression, script_json
-from .map.script import deferred
+from .map.script import FRAME_EPOCHS, deferred
 from .safe import esc, link, md
 
 __all__ = [
@@ -254,6 +254,7 @@ def compare_script(
             "recent_style": {k: LIVE_RECENT_STYLE[k] for k in ("radius", "fillColor")},
             "selected_style": {k: LIVE_SELECTED_STYLE[k] for k in ("radius", "fill", "color")},
             "towns": towns.id,
+            "keep": FRAME_EPOCHS,
         },
         "before_title": f"Before: {format_date(a)}",
         "before_note": "",

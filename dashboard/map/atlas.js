@@ -386,7 +386,7 @@ window.__faMake = function makeAtlas(settings) {
     }
     if (!entry) { return null; }
     store.push(entry);
-    store.splice(0, Math.max(store.length - (keep || 8), 0));  // compare mode's map: 8
+    store.splice(0, Math.max(store.length - keep, 0));
     return {data: entry.data, parse: parse};
   }
 
@@ -417,11 +417,10 @@ window.__faMake = function makeAtlas(settings) {
       return stats;
     }
     stats.parse = entry.parse + table.parse;
-    if (!kept || kept.id !== id || kept.table !== table.data) {
+    if (!kept || kept.id !== id) {
       if (tip) { map.closeTooltip(tip); }
       var old = kept, t1 = performance.now();
       kept = build(id, entry.data, table.data, old);
-      kept.table = table.data;
       stats.build = performance.now() - t1;
       t1 = performance.now();
       if (old) {

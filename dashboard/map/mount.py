@@ -134,11 +134,13 @@ def _rendered_base(extent) -> _RenderedBase:
 
 
 def frame_holds(epoch_id: str) -> bool:
-    """Whether the map frame holds this epoch's data; either way it is its latest now.
+    """Whether the map frame holds this epoch's data (or this town table); either way
+    it is its latest now.
 
-    Mirrors the frame's store (``atlas.js``): the epochs whose data this
-    session sent to the mounted frame, the most recently drawn last, at most
-    :data:`dashboard.map.script.FRAME_EPOCHS`. False means: send the data.
+    Mirrors the frame's store (``atlas.js``): the ids of the epochs and town
+    tables whose data this session sent to the mounted frame, the most recently
+    drawn last, at most :data:`dashboard.map.script.FRAME_EPOCHS`. False means:
+    send the data.
     When the frame lacks data it was believed to hold (it was remounted, or
     the page skipped a step), it asks for it and :func:`show_map` starts the
     list afresh.

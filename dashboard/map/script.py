@@ -29,9 +29,10 @@ from .payload import script_json
 
 __all__ = ["FRAME_EPOCHS", "deferred", "date_script"]
 
-#: Epochs whose data the map frame keeps (``atlas.js``); the app sends an
-#: epoch's data only when it has not sent it among the last this many
-#: (:func:`dashboard.map.mount.frame_holds`).
+#: Data the map frame keeps (``atlas.js``): epochs and the town table count
+#: alike. The app sends either only when it has not sent it among the last this
+#: many (:func:`dashboard.map.mount.frame_holds`); compare mode's second map
+#: keeps as many.
 FRAME_EPOCHS = 8
 
 

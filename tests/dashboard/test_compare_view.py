@@ -54,3 +54,15 @@ def test_default_first_date_is_a_month_earlier():
     first = dt.date(2012, 1, 1)
     assert compare_view.default_from(dt.date(2016, 4, 10), first) == dt.date(2016, 3, 10)
     assert compare_view.default_from(dt.date(2012, 1, 20), first) == first
+
+
+def test_the_earlier_map_keeps_as_much_data_as_the_main_one(builtin):
+    from dashboard import cache
+    from dashboard.map.script import FRAME_EPOCHS
+
+    key = cache.fingerprint(builtin)
+    script, _ = compare_view.compare_script(
+        builtin, key, dt.date(2016, 2, 27), dt.date(2016, 3, 27), factions=None, shown={"towns"}
+    )
+    assert f'"towns":"{key}/towns","keep":{FRAME_EPOCHS}' in script
+    assert script.rstrip().endswith("; });")  # the town table, as a function
