@@ -21,6 +21,7 @@ from .map.script import date_script
 from .report_panel import report_panel
 from .safe import md
 from .search import search_box
+from .strip import show_strip, strip_for
 from .timeline import PLAY_INTERVAL, advance_if_due, timeline_controls
 from .upload_panel import upload_panel
 
@@ -74,6 +75,18 @@ def _chart(spec: dict | None, stamp: pd.Timestamp) -> None:
         st.warning("This chart cannot be drawn for this data; the map and the panels can.")
         return
     st.vega_lite_chart(spec=charts.mark_date(spec, stamp), width="stretch")
+
+
+def _strip(dataset: Dataset, key: str, stamp: pd.Timestamp) -> None:
+    data = strip_for(dataset, key)
+    if data is None:
+        st.warning("This chart cannot be drawn for this data; the map and the panels can.")
+        return
+    clicked = show_strip(data, stamp, selected=st.session_state.get("place"))
+    if clicked is not None and clicked != st.session_state.get("place"):
+        state.select_place(clicked)
+        st.session_state["search_outcome"] = None
+        st.rerun(scope="fragment")  # the history panel and the map's ring
 
 
 def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> None:
@@ -143,7 +156,7 @@ def _chart_tabs(dataset: Dataset, key: str, stamp: pd.Timestamp) -> None:
     )
     if control_tab.open:
         with control_tab:
-            _chart(charts.control_spec(dataset, key), stamp)
+            _strip(dataset, key, stamp)
     if area_tab.open:
         with area_tab:
             measure = st.radio(

@@ -1,11 +1,12 @@
-"""Altair charts: who held each place when, and estimated area per faction.
+"""Altair chart of the estimated area per faction over time.
 
-Pure functions of the tables of :mod:`geodata.history` and
-:mod:`geodata.territory` (and a date for the marker); Streamlit only places
-them. Altair ships with Streamlit and draws without network.
-:func:`control_spec` and :func:`area_spec` cache each chart's Vega-Lite spec
-once per dataset: the one cache of a view's own output, kept here so that
-:mod:`dashboard.cache` depends on no view.
+Pure functions of the tables of :mod:`geodata.territory` (and a date for the
+marker); Streamlit only places them. Altair ships with Streamlit and draws
+without network. :func:`area_spec` caches the chart's Vega-Lite spec once per
+dataset and measure: the one cache of a view's own output, kept here so that
+:mod:`dashboard.cache` depends on no view. (Who held each place when is the
+control strip, :mod:`dashboard.strip`: a Vega chart of it was redrawn on every
+slider step.)
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ import streamlit as st
 from geodata.dataset import Dataset
 from geodata.describe import faction_name
 from geodata.factions import FACTIONS, faction_color
-from geodata.history import MAX_PLACES, MAX_ROWS, busiest_places, control_segments
-from geodata.scene import KEY_PLACES
+from geodata.history import MAX_PLACES, MAX_ROWS
 from geodata.style import CHART_AREA_OPACITY, SELECTED_COLOR
 from geodata.territory import area_split
 
@@ -29,21 +29,17 @@ __all__ = [
     "MAX_CHART_PLACES",
     "MAX_CHART_ROWS",
     "thin_dates",
-    "control_chart",
     "area_measure",
     "area_chart",
-    "place_order",
     "mark_date",
-    "control_spec",
     "area_spec",
 ]
 
 _LOG = logging.getLogger(__name__)
 
-ROW_HEIGHT = 15
 #: The date's rule on the charts: the colour of the map's selection ring.
 MARK_COLOR = SELECTED_COLOR
-#: Places in the control chart at most (see :func:`geodata.history.busiest_places`).
+#: Places in the control strip at most (see :func:`geodata.history.busiest_places`).
 MAX_CHART_PLACES = MAX_PLACES
 #: Rows of data a chart is given at most: Altair refuses more than 5,000 (MaxRowsError).
 MAX_CHART_ROWS = MAX_ROWS
@@ -68,14 +64,6 @@ def thin_dates(frame: pd.DataFrame, *, column: str = "date", max_rows: int = MAX
     keep = max(int(max_rows // per_date), 2)
     picked = dates[np.unique(np.linspace(0, len(dates) - 1, keep).round().astype(int))]
     return frame[frame[column].isin(picked)].reset_index(drop=True)
-
-
-def place_order(segments: pd.DataFrame) -> list[str]:
-    """Row order of the control chart: the seven key places first, then A to Z."""
-    names = segments.drop_duplicates("place_id").set_index("place_id")["place"]
-    key = [names[p] for p in KEY_PLACES if p in names.index]
-    rest = sorted(n for p, n in names.items() if p not in KEY_PLACES)
-    return key + rest
 
 
 def _faction_scale(codes) -> alt.Scale:
@@ -138,52 +126,6 @@ def mark_date(spec: dict, date) -> dict:
         },
     ]
     return out
-
-
-def control_chart(segments: pd.DataFrame) -> alt.Chart:
-    """Bars of who held each place when, one row per place (see :func:`mark_date`)."""
-    order = place_order(segments)
-    # Only the columns drawn: the data goes to the browser again with every step.
-    data = segments.assign(
-        contested=segments["status"].eq("contested").map({True: "contested", False: "held"})
-    )[["place", "faction_name", "contested", "start", "end"]]
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-            x2="end:T",
-            y=alt.Y(
-                "place:N",
-                sort=order,
-                title=None,
-                # Every row labelled: Vega would otherwise drop every other one.
-                axis=alt.Axis(labelLimit=140, labelFontSize=11, labelOverlap=False),
-            ),
-            color=alt.Color(
-                "faction_name:N",
-                scale=_faction_scale(segments["faction"]),
-                legend=alt.Legend(title="Held by", orient="top", columns=4),
-            ),
-            # Contested runs are drawn thin in the holder's colour: a lighter
-            # shade would read as another faction (light red looks Iraqi pink).
-            size=alt.Size(
-                "contested:N",
-                scale=alt.Scale(domain=["held", "contested"], range=[ROW_HEIGHT - 4, 4]),
-                legend=alt.Legend(
-                    title="Status (bar thickness)", orient="top", symbolType="square"
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("place:N", title="Place"),
-                alt.Tooltip("faction_name:N", title="Held by"),
-                alt.Tooltip("contested:N", title="Status"),
-                alt.Tooltip("start:T", title="From", format="%-d %b %Y"),
-                alt.Tooltip("end:T", title="Until", format="%-d %b %Y"),
-            ],
-        )
-    )
-    return bars.properties(height=ROW_HEIGHT * len(order))
 
 
 #: What the area chart can show: the core area, or each faction's share of a country.
@@ -260,20 +202,6 @@ def area_chart(areas: pd.DataFrame, *, measure: str = "core") -> alt.Chart:
 # A chart that cannot be made is cached as None (an exception is not cached, so the
 # work would be redone, and fail again, on every slider step): the app says so once.
 @st.cache_data(show_spinner=False)
-def control_spec(_dataset: Dataset, key: str) -> dict | None:
-    """Vega-Lite spec of :func:`control_chart` (no date mark), or None.
-
-    ``key`` is :func:`dashboard.cache.fingerprint` of the dataset.
-    """
-    try:
-        segments = busiest_places(control_segments(_dataset), first=KEY_PLACES)
-        return control_chart(segments).to_dict()
-    except Exception:  # noqa: BLE001 - any failure: no chart, said once, never retried
-        _LOG.warning("control chart failed for %s", key, exc_info=True)
-        return None
-
-
-@st.cache_data(show_spinner=False)
 def area_spec(_dataset: Dataset, key: str, measure: str = "core") -> dict | None:
     """Vega-Lite spec of :func:`area_chart` of one measure (core area,
     % of Syria, % of Iraq) over :func:`geodata.territory.area_split` (dates
@@ -281,6 +209,6 @@ def area_spec(_dataset: Dataset, key: str, measure: str = "core") -> dict | None
     try:
         rows = area_measure(area_split(_dataset), measure)
         return area_chart(thin_dates(rows), measure=measure).to_dict()
-    except Exception:  # noqa: BLE001 - as control_spec
+    except Exception:  # noqa: BLE001 - any failure: no chart, said once, never retried
         _LOG.warning("area chart failed for %s", key, exc_info=True)
         return None

@@ -41,6 +41,7 @@ __all__ = [
     "LIVE_PAGE",
     "LIVE_FRAME",
     "LIVE_PANELS",
+    "LIVE_STRIP",
     "VERDICT_COLORS",
     # render/export block (below)
     "ATTRIBUTION",
@@ -262,6 +263,17 @@ LIVE_PANELS = {
     "current": "rgba(21,101,192,.09)",  # SELECTED_COLOR, faint: the event in force
     "chip_border": "rgba(0,0,0,.3)",
     "now": SELECTED_COLOR,
+}
+
+#: The control strip under the map (dashboard/strip): the date's rule and label,
+#: year lines, and the row under the pointer or selected (CSS values; text takes
+#: the page theme's colour).
+LIVE_STRIP = {
+    "mark": SELECTED_COLOR,
+    "grid": "rgba(128,128,128,.3)",
+    "hover": "rgba(21,101,192,.08)",
+    "selected": "rgba(21,101,192,.16)",
+    "chip_border": "rgba(0,0,0,.3)",
 }
 
 #: The news-report panel: a verdict's badge (white text on its colour);

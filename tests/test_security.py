@@ -201,14 +201,16 @@ def test_charts_stay_under_altair_row_limit_and_a_failure_is_not_retried(monkeyp
     """(6) medium: a large valid upload broke both charts (Altair's 5,000-row
     limit) and the failing chart was rebuilt on every slider step."""
     from dashboard import charts
+    from dashboard.strip import strip_data
     from geodata.history import busiest_places, control_segments
     from geodata.scene import KEY_PLACES
 
     data = _many_changes()
     segments = busiest_places(control_segments(data), first=KEY_PLACES)
     assert len(segments) <= charts.MAX_CHART_ROWS
-    spec = charts.control_chart(segments).to_dict()  # raised MaxRowsError before
-    assert len(next(iter(spec["datasets"].values()))) <= charts.MAX_CHART_ROWS
+    strip = strip_data(segments, first=KEY_PLACES)  # the control strip (was a Vega chart)
+    assert len(strip["bars"]) <= charts.MAX_CHART_ROWS
+    assert len(strip["rows"]) <= charts.MAX_CHART_PLACES
     areas = pd.DataFrame(
         {"date": pd.date_range("2012-01-01", periods=3_000).repeat(4),
          "faction": ["SYGOV", "ISIS", "SDF", "IQGOV"] * 3_000, "area_km2": 1.0}

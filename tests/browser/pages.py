@@ -13,12 +13,14 @@ from bench.harness import CHROMIUM, MAP_FRAME
 
 __all__ = [
     "MAP_FRAME",
+    "STRIP_FRAME",
     "TILE_HOSTS",
     "TIMEOUT_MS",
     "is_tile",
     "legend_title",
     "map_frame",
     "require_chromium",
+    "strip_frame",
     "wait_title",
 ]
 
@@ -50,6 +52,17 @@ def map_frame(page: Page) -> Frame:
         "() => window.map && window.__faBaseDrawn"  # borders fetched and drawn
         " && document.querySelector('.fa-legend .fa-title') !== null"
     )
+    return frame
+
+
+#: The control strip's frame (dashboard/strip).
+STRIP_FRAME = "iframe[title='dashboard.strip.component.control_strip']"
+
+
+def strip_frame(page: Page) -> Frame:
+    """The control strip's frame once it has drawn its rows and its date rule."""
+    frame = page.wait_for_selector(STRIP_FRAME).content_frame()
+    frame.wait_for_function("() => document.querySelector('svg[data-date] g.row') !== null")
     return frame
 
 

@@ -17,11 +17,13 @@ import pytest
 
 from tests.browser.pages import (
     MAP_FRAME,
+    STRIP_FRAME,
     TIMEOUT_MS,
     is_tile,
     legend_title,
     map_frame,
     require_chromium,
+    strip_frame,
     wait_title,
 )
 from tests.paths import ARTIFACTS, CORPUS, ROOT
@@ -258,6 +260,47 @@ def test_the_frame_keeps_epochs_and_asks_again_for_data_it_lost(server, page):
     assert page.errors == []
 
 
+STRIP_DATE_IS = "d => document.querySelector('svg').dataset.date === d"
+# The rule's x and the x where a date's day falls in the bars (their shared scale).
+RULE_X_JS = "() => +document.querySelector('svg > line:last-of-type').getAttribute('x1')"
+
+
+def test_the_control_strip_follows_the_date_and_selects_a_place(server, page):
+    page.goto(server)
+    frame = map_frame(page)
+    wait_title(frame, "27 March 2016")
+    strip = strip_frame(page)
+    assert strip.evaluate("() => document.querySelector('svg').dataset.date") == "2016-03-27"
+    names = strip.eval_on_selector_all("g.row > text", "els => els.map(e => e.textContent)")
+    assert names[:7] == ["Palmyra", "Raqqa", "Deir ez-Zor", "Ramadi", "Tikrit", "Mosul",
+                         "al-Shaddadi"]  # fmt: skip
+    assert len(names) == 80
+    # Palmyra's row: the government's bar starts where the rule stands on 27 March 2016.
+    x = strip.evaluate(RULE_X_JS)
+    starts = strip.eval_on_selector_all(
+        "g.row[data-place=palmyra] > rect:not(.band)", "els => els.map(e => +e.getAttribute('x'))"
+    )
+    assert min(abs(s - x) for s in starts) < 0.01
+    assert "27 March 2016" in strip.evaluate("() => document.title")
+    # A step moves the rule; the strip's frame is the same (no reload).
+    strip.evaluate("() => { window.__strip_mark = 1; }")
+    page.get_by_role("button", name="Next change").click()
+    wait_title(frame, "1 April 2016")
+    strip.wait_for_function(STRIP_DATE_IS, arg="2016-04-01")
+    assert strip.evaluate(RULE_X_JS) > x
+    assert strip.evaluate("() => window.__strip_mark") == 1
+    assert page.locator(STRIP_FRAME).count() == 1
+    # Clicking a row selects its place: the history panel and the row's highlight.
+    strip.locator("g.row[data-place=raqqa] > text").click()
+    page.locator(".fa-place h3", has_text="Raqqa").wait_for()
+    strip.wait_for_function(
+        "() => document.querySelector('g.row[data-place=raqqa] > rect.band').style.fill"
+        " !== 'transparent'"
+    )
+    page.locator(STRIP_FRAME).screenshot(path=str(ARTIFACTS / "control-strip.png"))
+    assert page.errors == []
+
+
 def test_hiding_and_showing_layers_keeps_the_frame(server, page):
     page.goto(server)
     frame = map_frame(page)
@@ -480,8 +523,13 @@ def test_html_payloads_in_every_field_never_run(server, page, tmp_path):
     assert not [h for h in hrefs if h.strip().lower().startswith("javascript")], hrefs
     page.get_by_role("button", name="Next change").click()
     wait_title(frame, "20 March 2016")
+    # The control strip draws the name as text too.
+    strip = strip_frame(page)
+    strip.wait_for_function(STRIP_DATE_IS, arg="2016-03-20")
+    label = strip.eval_on_selector("g.row > text", "e => e.textContent")
+    assert label.startswith("<img src=x") and strip.locator("svg img").count() == 0
     page.wait_for_timeout(500)  # let any injected handler fire, were there one
-    for target in (page, frame):
+    for target in (page, frame, strip):
         assert target.evaluate("() => window.__xss") is None
     assert dialogs == []
     assert page.errors == []

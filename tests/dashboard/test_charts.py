@@ -1,4 +1,4 @@
-"""The control and area charts."""
+"""The area chart, and the runs of control that the control strip draws."""
 
 from __future__ import annotations
 

@@ -1,0 +1,82 @@
+"""The control strip: what it draws (dashboard.strip.data) and how its frame sets text."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from dashboard import strip
+from dashboard.strip.component import FRONTEND
+from dashboard.strip.data import day_number, place_order
+from geodata import history
+from geodata.factions import faction_color
+from geodata.scene import KEY_PLACES
+from geodata.style import LIVE_STRIP
+
+
+def test_strip_of_the_builtin_data(builtin):
+    segments = history.busiest_places(history.control_segments(builtin), first=KEY_PLACES)
+    data = strip.strip_data(segments, first=KEY_PLACES)
+    ids = [r[0] for r in data["rows"]]
+    assert ids[: len(KEY_PLACES)] == list(KEY_PLACES)  # the seven key places first
+    rest = [r[1] for r in data["rows"][len(KEY_PLACES) :]]
+    assert rest == sorted(rest)  # then A to Z
+    assert len(ids) == len(set(ids)) == segments["place_id"].nunique()
+    assert data["start"] == day_number("2012-01-01")
+    assert data["end"] == day_number("2020-01-01")
+    assert data["style"] == LIVE_STRIP
+    assert all(f[2] == faction_color(f[0]) for f in data["factions"])
+    # Each row's bars tile the span of its place's runs, one bar per run.
+    assert len(data["bars"]) == len(segments)
+    by_row: dict[int, list] = {}
+    for row, _faction, contested, first, after in data["bars"]:
+        assert contested in (0, 1) and first < after
+        by_row.setdefault(row, []).append((first, after))
+    for bars in by_row.values():
+        bars.sort()
+        assert all(a[1] == b[0] for a, b in zip(bars, bars[1:], strict=False))
+
+
+def test_strip_bars_say_who_held_palmyra_when(builtin):
+    segments = history.control_segments(builtin)
+    palmyra = segments[segments["place_id"] == "palmyra"]
+    data = strip.strip_data(palmyra)
+    codes = [f[0] for f in data["factions"]]
+    runs = [(codes[b[1]], b[2], b[3]) for b in data["bars"]]
+    # ISIS took Palmyra on 20 May 2015 and the government retook it on 27 March 2016.
+    assert ("ISIS", 0, day_number("2015-05-20")) in runs
+    assert ("SYGOV", 0, day_number("2016-03-27")) in runs
+
+
+def test_place_order_is_stable_for_names_that_tie():
+    seg = pd.DataFrame({"place_id": ["b", "a"], "place": ["Same", "Same"]})
+    assert place_order(seg) == ["a", "b"]
+
+
+def test_the_frame_sets_names_as_text_never_as_markup():
+    """Names come from data and uploads: the strip's script never parses them as HTML."""
+    script = (FRONTEND / "strip.js").read_text()
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", script)
+    assert "textContent" in script
+    page = (FRONTEND / "index.html").read_text()
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="strip.js">']
+
+
+def test_a_strip_that_fails_is_none_and_not_retried(builtin, monkeypatch):
+    from dashboard.strip import component
+
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise ValueError("no runs")
+
+    monkeypatch.setattr(component, "strip_data", broken)
+    component.strip_for.clear()
+    try:
+        assert component.strip_for(builtin, "k-broken-strip") is None
+        assert component.strip_for(builtin, "k-broken-strip") is None
+    finally:
+        component.strip_for.clear()
+    assert len(calls) == 1
