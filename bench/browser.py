@@ -343,9 +343,9 @@ def _profiled_run(
         results.notes.append(f"{label}: the app reported errors: {errors[:2]}"[:800])
     if any("MaxRowsError" in e for e in errors):
         results.notes.append(
-            f"{label}: the control chart fails (Altair refuses more than 5,000 rows; here one row "
-            "per run of control), and as a failure is not cached, every run computes the "
-            "segments again after the map (see control_spec in the profile)."
+            f"{label}: the area chart fails (Altair refuses more than 5,000 rows), and as a "
+            "failure is not cached, every run computes it again after the map (see area_spec "
+            "in the profile)."
         )
 
 
