@@ -12,8 +12,8 @@ slider step.)
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -24,6 +24,9 @@ from geodata.factions import FACTIONS, faction_color
 from geodata.history import MAX_PLACES, MAX_ROWS
 from geodata.style import CHART_AREA_OPACITY, SELECTED_COLOR
 from geodata.territory import area_split
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = [
     "MAX_CHART_PLACES",
@@ -67,6 +70,8 @@ def thin_dates(frame: pd.DataFrame, *, column: str = "date", max_rows: int = MAX
 
 
 def _faction_scale(codes) -> alt.Scale:
+    import altair as alt  # deferred, as in area_chart
+
     present = [c for c in FACTIONS if c in set(codes)]
     return alt.Scale(
         domain=[faction_name(c) for c in present], range=[faction_color(c) for c in present]
@@ -164,6 +169,8 @@ def area_chart(areas: pd.DataFrame, *, measure: str = "core") -> alt.Chart:
     ``areas`` has ``date``, ``faction`` and ``value`` (:func:`area_measure`),
     or ``area_km2`` (core area, as :func:`geodata.territory.area_series`).
     """
+    import altair as alt  # deferred: half a second at import, and the chart tab is lazy
+
     if "value" not in areas:
         areas = areas.assign(value=areas["area_km2"] / 1000.0)
     data = areas.assign(faction_name=areas["faction"].map(faction_name))

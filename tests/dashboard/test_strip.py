@@ -13,6 +13,7 @@ from geodata import history
 from geodata.factions import faction_color
 from geodata.scene import KEY_PLACES
 from geodata.style import LIVE_STRIP, UNKNOWN_COLOR
+from tests.fixtures import builds_when_failing
 
 
 def test_strip_of_the_builtin_data(builtin):
@@ -86,17 +87,7 @@ def test_the_frame_sets_names_as_text_never_as_markup():
 def test_a_strip_that_fails_is_none_and_not_retried(builtin, monkeypatch):
     from dashboard.strip import component
 
-    calls = []
-
-    def broken(*args, **kwargs):
-        calls.append(1)
-        raise ValueError("no runs")
-
-    monkeypatch.setattr(component, "strip_data", broken)
-    component.strip_for.clear()
-    try:
-        assert component.strip_for(builtin, "k-broken-strip") is None
-        assert component.strip_for(builtin, "k-broken-strip") is None
-    finally:
-        component.strip_for.clear()
-    assert len(calls) == 1
+    built = builds_when_failing(
+        monkeypatch, component, "strip_data", component.strip_for, builtin, "k-broken-strip"
+    )
+    assert built == 1
