@@ -38,6 +38,7 @@ code family               what it is about
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -283,6 +284,11 @@ def parse_date(text: str) -> pd.Timestamp:
     text = str(text).strip()
     if not _ISO_DATE.match(text):
         raise ValueError(f"expected a date as YYYY-MM-DD, got {text!r}")
+    if text.isascii():  # the common case, without pandas' parser (a tenth of the time)
+        try:
+            return pd.Timestamp(dt.datetime(int(text[:4]), int(text[5:7]), int(text[8:])))
+        except ValueError:
+            pass  # pandas has the last word (it reads year 0, which datetime does not)
     try:
         return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
     except (ValueError, OverflowError):
