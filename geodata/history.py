@@ -19,7 +19,7 @@ import pandas as pd
 from .dataset import Dataset
 from .describe import describe_event, faction_name
 from .events import TIMELINE_END, format_date
-from .timeline import control_table, epochs
+from .timeline import control_matrix, epochs
 
 __all__ = ["control_segments", "busiest_places", "change_log", "MAX_PLACES", "MAX_ROWS"]
 
@@ -47,10 +47,7 @@ def control_segments(dataset: Dataset) -> pd.DataFrame:
     ids = dataset.places["id"].to_numpy()
     held = np.full(len(ids), None, dtype=object)  # (controller, status) at the last epoch
     how = np.full(len(ids), None, dtype=object)
-    for start in epochs(dataset)["start"]:
-        state = control_table(dataset, start)  # no geometry needed: the fast core
-        factions = state["controller"].to_numpy(dtype=object)
-        statuses = state["status"].to_numpy(dtype=object)
+    for start, factions, statuses in _states_by_epoch(dataset):
         # Only the places whose holder or status changed at this epoch (a few of hundreds).
         changed = np.flatnonzero((factions != held) | (statuses != how))
         held, how = factions, statuses
@@ -81,6 +78,17 @@ def control_segments(dataset: Dataset) -> pd.DataFrame:
         .drop(columns="_position")
         .reset_index(drop=True)
     )
+
+
+def _states_by_epoch(dataset: Dataset, cells: int = 400_000):
+    """Yield ``(start, controllers, statuses)`` of each epoch, computed for many epochs
+    at once (:func:`geodata.timeline.control_matrix`, at most ``cells`` place-days a pass)."""
+    starts = list(epochs(dataset)["start"])
+    step = max(1, cells // max(len(dataset.places), 1))
+    for i in range(0, len(starts), step):
+        chunk = starts[i : i + step]
+        controllers, statuses = control_matrix(dataset, chunk)
+        yield from zip(chunk, controllers, statuses, strict=True)
 
 
 def busiest_places(

@@ -22,6 +22,7 @@ from .problems import parse_date
 __all__ = [
     "control_at",
     "control_table",
+    "control_matrix",
     "epochs",
     "epoch_of",
     "events_between",
@@ -129,12 +130,13 @@ def _index(dataset: Dataset) -> _Index:
     return dataset.cached("timeline-index", lambda: _build_index(dataset))
 
 
-def _last_at(keys: np.ndarray, places: np.ndarray, n: int, day: int):
-    """Index of the last entry at or before ``day`` for each of ``n`` places (-1: none)."""
-    query = np.arange(n, dtype=np.int64) * _SCALE + day
+def _last_at(keys: np.ndarray, places: np.ndarray, place: np.ndarray, day: np.ndarray):
+    """Index of the last entry at or before ``day`` of each ``place`` (-1: none);
+    ``place`` and ``day`` are arrays of equal length (positions, day numbers)."""
+    query = place * _SCALE + day
     idx = np.searchsorted(keys, query, side="right") - 1
     valid = idx >= 0
-    valid[valid] = places[idx[valid]] == np.arange(n)[valid]
+    valid[valid] = places[idx[valid]] == place[valid]
     return np.where(valid, idx, -1)
 
 
@@ -145,17 +147,11 @@ def _day_number(date) -> int:
     return int(_days([to_date(date)])[0])
 
 
-def control_table(dataset: Dataset, date) -> pd.DataFrame:
-    """Return every place's controller and status at a date, without geometry.
-
-    The fast core of :func:`control_at` (same columns but ``name``,
-    ``name_ar``, ``country`` and ``geometry``), for callers that only need
-    who holds what.
-    """
-    day = _day_number(date)
-    ix = _index(dataset)
-    n = len(dataset.places)
-    ci = _last_at(ix.change_key, ix.change_place, n, day)
+def _state(ix: _Index, place: np.ndarray, day: np.ndarray) -> dict:
+    """Who held each ``place`` on each ``day`` (arrays of equal length): the
+    arrays behind :func:`control_table` and :func:`control_matrix`."""
+    m = len(place)
+    ci = _last_at(ix.change_key, ix.change_place, place, day)
     has = ci >= 0
     safe = np.where(has, ci, 0)
     if len(ix.change_key):
@@ -164,12 +160,12 @@ def control_table(dataset: Dataset, date) -> pd.DataFrame:
         precision = np.where(has, ix.change_precision[safe], None)
         event = np.where(has, ix.change_event[safe], None)
     else:
-        controller = precision = event = np.full(n, None)
-        since_day = np.zeros(n, dtype=np.int64)
+        controller = precision = event = np.full(m, None)
+        since_day = np.zeros(m, dtype=np.int64)
 
-    ti = _last_at(ix.contest_key, ix.contest_place, n, day)
+    ti = _last_at(ix.contest_key, ix.contest_place, place, day)
     contested = ti >= 0
-    other = np.full(n, None)
+    other = np.full(m, None)
     if len(ix.contest_key):
         tsafe = np.where(contested, ti, 0)
         contested &= day < ix.contest_end[tsafe]
@@ -182,16 +178,56 @@ def control_table(dataset: Dataset, date) -> pd.DataFrame:
         event = np.where(later, ix.contest_event[tsafe], event)
     # An explicit period of unknown holder (the UNKNOWN code) reads like no data.
     unknown = ~has | (controller == UNKNOWN)
-    controller = np.where(unknown, None, controller)
-    status = np.where(unknown, "unknown", np.where(contested, "contested", "held"))
-    since = np.where(has, since_day, np.iinfo(np.int64).min).astype("datetime64[D]")
+    return {
+        "controller": np.where(unknown, None, controller),
+        "status": np.where(unknown, "unknown", np.where(contested, "contested", "held")),
+        "other": other,
+        "precision": precision,
+        "event": event,
+        "has": has,
+        "since_day": since_day,
+    }
+
+
+def control_matrix(dataset: Dataset, dates) -> tuple[np.ndarray, np.ndarray]:
+    """Every place's controller and status at each of ``dates``, in one pass.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``controller`` and ``status`` (object arrays, one row per date, one
+        column per place in table order), as :func:`control_table` gives them
+        date by date.
+    """
+    ix = _index(dataset)
+    n = len(dataset.places)
+    days = np.array([_day_number(d) for d in dates], dtype=np.int64)
+    place = np.tile(np.arange(n, dtype=np.int64), len(days))
+    state = _state(ix, place, np.repeat(days, n))
+    shape = (len(days), n)
+    return state["controller"].reshape(shape), state["status"].reshape(shape)
+
+
+def control_table(dataset: Dataset, date) -> pd.DataFrame:
+    """Return every place's controller and status at a date, without geometry.
+
+    The fast core of :func:`control_at` (same columns but ``name``,
+    ``name_ar``, ``country`` and ``geometry``), for callers that only need
+    who holds what.
+    """
+    day = _day_number(date)
+    ix = _index(dataset)
+    n = len(dataset.places)
+    state = _state(ix, np.arange(n, dtype=np.int64), np.full(n, day, dtype=np.int64))
+    since = np.where(state["has"], state["since_day"], np.iinfo(np.int64).min)
+    since = since.astype("datetime64[D]")
     columns = {
         "id": ix.place_ids,
-        "controller": controller,
-        "status": status,
-        "contested_by": other,
-        "since_precision": precision,
-        "event_id": event,
+        "controller": state["controller"],
+        "status": state["status"],
+        "contested_by": state["other"],
+        "since_precision": state["precision"],
+        "event_id": state["event"],
     }
     # Plain object columns: pandas' string inference would cost more than
     # the whole computation on large datasets.

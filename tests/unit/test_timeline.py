@@ -257,6 +257,32 @@ def test_the_built_in_state_is_the_same_on_every_day_of_an_epoch(builtin):
         pd.testing.assert_frame_equal(on_the_day, at_the_start)
 
 
+@settings(max_examples=60, deadline=None)
+@given(ds=timelines(), offsets=st.lists(st.integers(0, 2600), min_size=1, max_size=6))
+def test_control_matrix_is_control_table_date_by_date(ds, offsets):
+    # The control strip's runs come from the matrix (all epochs in one pass).
+    from geodata.timeline import control_matrix, control_table
+
+    dates = [TIMELINE_START + pd.Timedelta(days=o) for o in offsets]
+    controllers, statuses = control_matrix(ds, dates)
+    for date, controller, status in zip(dates, controllers, statuses, strict=True):
+        table = control_table(ds, date)
+        assert list(controller) == list(table["controller"])
+        assert list(status) == list(table["status"])
+
+
+def test_control_matrix_of_the_built_in_epochs(builtin):
+    from geodata.timeline import control_matrix, control_table
+
+    starts = list(epochs(builtin)["start"])[::9]
+    controllers, statuses = control_matrix(builtin, starts)
+    assert controllers.shape == statuses.shape == (len(starts), len(builtin.places))
+    for start, controller, status in zip(starts, controllers, statuses, strict=True):
+        table = control_table(builtin, start)
+        assert list(controller) == list(table["controller"])
+        assert list(status) == list(table["status"])
+
+
 def test_places_changed_between_matches_events_between(builtin):
     from geodata.timeline import events_between, places_changed_between
 
