@@ -3,7 +3,7 @@
 Each run sends the strip's data (about 20 kB, unchanged within a dataset)
 and the date; the frame redraws its bars only when the data's id changes
 and otherwise moves the date rule. A click on a row sends the place's id
-back (with a counter, so that one click selects once).
+back (with a nonce, so that one click selects once).
 """
 
 from __future__ import annotations

@@ -113,7 +113,9 @@
       g.addEventListener('mouseleave', function () { paintBand(r[0]); });
       g.addEventListener('click', function () {
         clicks += 1;
-        post('streamlit:setComponentValue', {value: {place: r[0], n: clicks}, dataType: 'json'});
+        // The time as well: a frame made anew (the tab shown again) counts from 1 again.
+        post('streamlit:setComponentValue',
+          {value: {place: r[0], n: Date.now() + '.' + clicks}, dataType: 'json'});
       });
       rowsById[r[0]] = band;
       return g;
