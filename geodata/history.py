@@ -53,9 +53,7 @@ def control_segments(dataset: Dataset) -> pd.DataFrame:
         held, how = factions, statuses
         for i in changed:
             pid, name, faction, status = ids[i], names[i], factions[i], statuses[i]
-            run = current.get(pid)
-            if run is not None and (run["faction"], run["status"]) == (faction, status):
-                continue
+            run = current.get(pid)  # it holds the last epoch's state, which changed
             if run is not None:
                 rows.append({**run, "end": start})
                 del current[pid]

@@ -1,6 +1,6 @@
 """Place the control strip (a Streamlit component of our own, ``frontend/``).
 
-Each run sends the strip's data (about 20 kB, unchanged within a dataset)
+Each run sends the strip's data (about 14 kB, unchanged within a dataset)
 and the date; the frame redraws its bars only when the data's id changes
 and otherwise moves the date rule. A click on a row sends the place's id
 back (with a nonce, so that one click selects once).

@@ -63,9 +63,9 @@ def strip_data(segments: pd.DataFrame, *, first: Sequence[str] = ()) -> dict:
         ``factions`` (``[code, name, colour]`` of the factions drawn, in the
         faction table's order), ``bars`` (``[row, faction index, contested
         (0/1), first day, day after]``, days from :func:`day_number`),
-        ``start`` and ``end`` (the time span, days) and ``style``
-        (:data:`geodata.style.LIVE_STRIP`). Names are data: the frame draws
-        them as text, never as markup.
+        ``start`` and ``end`` (the time span, days), ``style``
+        (:data:`geodata.style.LIVE_STRIP`) and ``max_label`` (:data:`MAX_LABEL`).
+        Names are data: the frame draws them as text, never as markup.
 
     Examples
     --------
@@ -102,6 +102,7 @@ def strip_data(segments: pd.DataFrame, *, first: Sequence[str] = ()) -> dict:
         "start": min(span_start, int(start.min())) if len(start) else 0,
         "end": int(end.max()) if len(end) else 0,
         "style": dict(LIVE_STRIP),
+        "max_label": MAX_LABEL,
     }
 
 

@@ -27,6 +27,7 @@ def test_strip_of_the_builtin_data(builtin):
     assert data["start"] == day_number("2012-01-01")
     assert data["end"] == day_number("2020-01-01")
     assert data["style"] == LIVE_STRIP
+    assert data["max_label"] == strip.MAX_LABEL  # the frame shortens longer names
     assert all(f[2] == faction_color(f[0]) for f in data["factions"][:-1])
     assert data["factions"][-1] == ["UNKNOWN", "Holder unknown", UNKNOWN_COLOR]
     # Each row's bars tile the whole timeline: a bar per run, and "holder unknown"

@@ -46,11 +46,11 @@
     return Math.round(Date.UTC(+p[0], +p[1] - 1, +p[2]) / 86400000);
   }
 
-  function short(name) {
-    return name.length > 24 ? name.slice(0, 23) + '\u2026' : name;
+  function short(name, max) {
+    return name.length > max ? name.slice(0, max - 1) + '\u2026' : name;
   }
 
-  function drawLegend(data) {
+  function drawLegend(data, text) {
     legend.textContent = '';
     var head = document.createElement('b');
     head.textContent = 'Held by:';
@@ -68,7 +68,7 @@
     var thin = document.createElement('span');
     var bar = document.createElement('span');
     bar.className = 'thin';
-    bar.style.background = drawn.text;
+    bar.style.background = text;
     thin.appendChild(bar);
     thin.appendChild(document.createTextNode('thin bar: contested'));
     legend.appendChild(thin);
@@ -79,7 +79,7 @@
     svg.textContent = '';
     rowsById = {};
     selectedRow = null;
-    drawLegend(data);
+    drawLegend(data, text);
     var span = Math.max(data.end - data.start, 1);
     var plot = Math.max(width - LABEL - RIGHT, 50);
     var x = function (day) { return LABEL + (day - data.start) / span * plot; };
@@ -108,7 +108,7 @@
         height: ROW}, g);
       var label = node('text', {x: LABEL - 6, y: TOP + i * ROW + ROW / 2 + 4,
         'text-anchor': 'end', fill: text}, g);
-      label.textContent = short(r[1]);
+      label.textContent = short(r[1], data.max_label);
       g.addEventListener('mouseenter', function () { band.style.fill = data.style.hover; });
       g.addEventListener('mouseleave', function () { paintBand(r[0]); });
       g.addEventListener('click', function () {
