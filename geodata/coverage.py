@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from .dataset import Dataset
-from .events import TIMELINE_START
+from .events import TIMELINE_END, TIMELINE_START
+from .history import control_segments
 from .io import DATA_DIR
 
 __all__ = [
@@ -67,7 +68,9 @@ class Coverage:
         Events per source domain (``www.`` dropped), most cited first.
     totals : dict
         ``places``, ``events``, ``reference``, ``excluded``, ``covered``,
-        ``percent``, ``places_with_change``, ``unknown_periods``.
+        ``percent``, ``places_with_change``, ``unknown_periods``, and
+        ``unknown_share``: the percentage of place-days of 2012-2019 (every
+        place, every day) whose holder is unknown.
     """
 
     by_area: pd.DataFrame
@@ -82,6 +85,16 @@ class Coverage:
 def _domain(url: str) -> str:
     host = urlsplit(str(url)).hostname or ""
     return host.removeprefix("www.")
+
+
+def _unknown_share(dataset: Dataset) -> float:
+    """Percentage of place-days of 2012-2019 with no known holder: the days that
+    :func:`~geodata.history.control_segments` leaves out of every run."""
+    runs = control_segments(dataset)
+    end = TIMELINE_END + pd.Timedelta(days=1)
+    known = (runs["end"].clip(upper=end) - runs["start"]).dt.days.sum()
+    total = len(dataset.places) * (end - TIMELINE_START).days
+    return round(100 * (1 - known / max(total, 1)), 1)
 
 
 def coverage(dataset: Dataset) -> Coverage:
@@ -137,6 +150,7 @@ def coverage(dataset: Dataset) -> Coverage:
         "percent": round(100 * n_cov / max(n_ref - n_excl, 1), 1),
         "places_with_change": len(with_change & set(dataset.places["id"])),
         "unknown_periods": int((events["to_faction"] == "UNKNOWN").sum()),
+        "unknown_share": _unknown_share(dataset),
     }
     return Coverage(
         by_area=by_area,
@@ -161,6 +175,7 @@ def format_coverage(report: Coverage, *, top_domains: int = 15) -> str:
             f"Places: {t['places']}, of which {t['places_with_change']} change hands at least "
             f"once; events: {t['events']} ({t['unknown_periods']} open a period of unknown holder)"
         ),
+        f"Holder unknown: {t['unknown_share']:.1f} % of place-days of 2012-2019",
         "",
         f"{'country':<8}{'governorate':<15}{'covered':>9}{'of':>5}{'%':>8}",
     ]

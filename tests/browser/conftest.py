@@ -16,8 +16,9 @@ from tests.paths import ARTIFACTS
 
 
 @pytest.fixture(scope="module")
-def server():
-    with Server("app.py", "tests", log_dir=ARTIFACTS) as running:
+def server(request):
+    name = f"tests-{request.module.__name__.rsplit('.', 1)[-1]}"
+    with Server("app.py", name, log_dir=ARTIFACTS) as running:
         running.wait_healthy()
         yield running.url
 

@@ -85,7 +85,11 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     _check_change_table(page)
     assert _same_view(frame)
     _pan_and_zoom_in_step(page, frame, left)
-    _step_in_place(page, frame, steps, expected | gained)
+    # Not expected | gained: a town can change back in between (al-Rai: rebels took it
+    # from ISIS on 9 April 2016, ISIS retook it days later).
+    _step_in_place(
+        page, frame, steps, set(compare(data, "2016-03-01", steps[-1]).changes["place_id"])
+    )
     _compare_off(page, frame)
     assert page.errors == []
 

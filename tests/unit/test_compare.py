@@ -184,12 +184,16 @@ def test_areas_add_up(which, request):
 def test_spring_areas_match_the_territories(spring, builtin):
     total = spring.areas[spring.areas["tier"] == "total"].set_index("faction")
     changes = spring.changes
-    # The government only gained (Palmyra and al-Qaryatayn, from ISIS); ISIS only lost.
+    # The government gained from ISIS only (Palmyra and al-Qaryatayn) and lost one
+    # town, al-Eis south of Aleppo, to the Nusra-led attack of 1 April 2016; ISIS only lost.
     assert set(changes.loc[changes["to_faction"] == "SYGOV", "from_faction"]) == {"ISIS"}
-    assert "SYGOV" not in set(changes["from_faction"]) and "ISIS" not in set(changes["to_faction"])
+    lost = changes.loc[changes["from_faction"] == "SYGOV"]
+    assert lost[["place_id", "to_faction"]].values.tolist() == [["tell-al-eis", "NUSRA"]]
+    assert "ISIS" not in set(changes["to_faction"])
     assert total.loc["SYGOV", "change_km2"] > 1_000
     gov, isis = total.loc["SYGOV"], total.loc["ISIS"]
-    assert gov["change_km2"] == pytest.approx(gov["gained_km2"], abs=0.5)
+    assert gov["lost_km2"] == pytest.approx(lost["area_km2"].sum(), abs=0.5)
+    assert gov["change_km2"] == pytest.approx(gov["gained_km2"] - gov["lost_km2"], abs=0.5)
     assert isis["change_km2"] == pytest.approx(-isis["lost_km2"], abs=0.5)
     # What ISIS lost is what the others took from it (each town's land once).
     from_isis = changes.loc[changes["from_faction"] == "ISIS", "area_km2"].sum()

@@ -3,16 +3,34 @@ taken from the sentences of their sources, and spellings of new places."""
 
 import json
 
+import pandas as pd
 import pytest
 
 from geodata import geocode
 from geodata.cli import main
 from geodata.coverage import coverage
+from geodata.dataset import Dataset
+from geodata.io import events_frame, places_frame
 from geodata.timeline import control_table
 
 # (place, date, holder, status): each read off the sentence of the page its event
 # cites (the research evidence of December 2026; see geodata/data/SOURCES.md).
 FROM_SOURCES = [
+    # Fifth pass (data 2026.12.02.4), the periods of unknown holder:
+    ("tafas", "2013-11-15", "REBELS", "held"),  # insurgents took full control, late Oct 2013
+    ("dail", "2013-04-02", "REBELS", "held"),  # rebels seized Dael, 29 March 2013
+    ("al-yarmuk", "2012-12-18", "REBELS", "held"),  # FSA full control Monday 17 Dec 2012
+    ("tishrin-dam", "2012-11-27", "REBELS", "held"),  # garrison overran 26 Nov 2012
+    ("darat-izzah", "2012-08-17", "REBELS", "held"),  # rebel-run town hall, 16 Aug 2012
+    ("az-zabadani", "2012-01-25", "REBELS", "held"),  # army withdrew, ceasefire 18 Jan 2012
+    ("az-zabadani", "2012-02-15", "SYGOV", "held"),  # rebels surrendered it 11 Feb 2012
+    ("khan-shaykhun", "2012-07-07", "SYGOV", "held"),  # army took it Friday 6 July 2012
+    ("ratyan", "2014-01-20", "REBELS", "held"),  # Jaish al-Mujahideen ousted ISIL 18 Jan 2014
+    ("suran-163913", "2015-06-02", "ISIS", "held"),  # IS took Sawran Sunday 31 May 2015
+    ("muh-hasan", "2012-11-23", "REBELS", "held"),  # "the whole countryside", 22 Nov 2012
+    ("bdama", "2012-10-09", "REBELS", "held"),  # FSA drove out pro-Assad forces, 8 Oct 2012
+    ("alzwya", "2014-07-09", "ISIS", "held"),  # ISIS occupied al-Zawiya 7 July 2014
+    ("jaba", "2014-10-01", "SYGOV", "held"),  # among the places the government still held
     # Fourth pass (data 2026.12.02.3), the reference towns that had no holder:
     ("kabbasin", "2016-11-16", "TURKEY", "held"),  # rebels took Qabasin Tuesday 15 Nov 2016
     ("kabbasin", "2016-11-18", "ISIS", "held"),  # IS retook it Thursday 17 Nov 2016
@@ -151,9 +169,44 @@ def test_forty_new_spellings_some_in_arabic():
 def test_coverage_does_not_fall(builtin):
     t = coverage(builtin).totals
     assert t["percent"] >= 96.5  # of the reference list (GeoNames towns of 1,000+)
-    assert t["places"] >= 668 and t["events"] >= 1699
-    assert t["places_with_change"] >= 431
+    assert t["places"] >= 668 and t["events"] >= 1804
+    assert t["places_with_change"] >= 433
     assert t["excluded"] == 8  # each with its reason in reference_exclusions.csv
+    # Place-days of unknown holder: 15.8 % before the fifth pass, 10.4 % after it.
+    assert t["unknown_share"] <= 10.5
+
+
+def test_unknown_share_counts_the_days_no_run_covers():
+    # Two places over the 2,922 days of 2012-2019: one held throughout, one of unknown
+    # holder until 1 January 2014 (731 days), then ISIS's.
+    places = places_frame(
+        pd.DataFrame(
+            {"id": ["a", "b"], "name": ["A", "B"], "lat": ["35", "36"], "lon": ["40", "40"]}
+        )
+    )
+    rows = [
+        ("a-1", "a", "initial", "2012-01-01", "", "SYGOV"),
+        ("b-1", "b", "initial", "2012-01-01", "", "UNKNOWN"),
+        ("b-2", "b", "capture", "2014-01-01", "UNKNOWN", "ISIS"),
+    ]
+    events = events_frame(
+        pd.DataFrame(
+            [
+                {
+                    "event_id": e,
+                    "place_id": p,
+                    "kind": k,
+                    "date": d,
+                    "from_faction": f,
+                    "to_faction": t,
+                    "source_url": "https://example.org",
+                }
+                for e, p, k, d, f, t in rows
+            ]
+        )
+    )
+    share = coverage(Dataset(places, events)).totals["unknown_share"]
+    assert share == round(100 * 731 / (2 * 2922), 1)  # 12.5
 
 
 def test_cli_coverage_json(capsys):
