@@ -37,10 +37,10 @@ STAGES = {
     "geodata.validate": 2,
     "geodata.io": 2,
     "geodata.upload": 3,
-    "geodata.coverage": 3,
     # time and space
     "geodata.timeline": 4,
     "geodata.history": 5,
+    "geodata.coverage": 6,  # the reference list covered, and the days of unknown holder
     "geodata.describe": 5,
     "geodata.territory": 5,
     # the scene
