@@ -108,24 +108,19 @@ def _shared_arcs(used: np.ndarray, out: list) -> list[tuple]:
     final = _sides(used, out)
     ok = (final[:, 0] >= 0) & (final[:, 1] >= 0) & (final[:, 0] != final[:, 1])
     # An arc is a front only where it lies on both zones' boundaries (a face
-    # given to a neighbour when two smoothed arcs crossed can leave it inside one):
-    # every vertex within 1 m of both. One vectorised test per polygon.
-    candidates = np.flatnonzero(ok)
-    if not len(candidates):
-        return []
-    coords, which = shapely.get_coordinates(used[candidates], return_index=True)
-    probes = shapely.points(coords)
-    pairs = final[candidates]
-    on_both = np.ones(len(candidates), dtype=bool)
-    for k in np.unique(pairs):
-        mine = np.isin(which, np.flatnonzero((pairs == k).any(axis=1)))
-        edge = shapely.boundary(out[k])
-        shapely.prepare(edge)
-        off = ~shapely.dwithin(probes[mine], edge, 1.0)
-        on_both[which[mine][off]] = False
-    return [
-        (int(pairs[n, 0]), int(pairs[n, 1]), used[candidates[n]]) for n in np.flatnonzero(on_both)
-    ]
+    # given to a neighbour when two smoothed arcs crossed can leave it inside one).
+    edges: dict[int, object] = {}
+    inner = []
+    for n in np.flatnonzero(ok):
+        i, j = int(final[n, 0]), int(final[n, 1])
+        probe = shapely.points(shapely.get_coordinates(used[n]))
+        for k in (i, j):
+            if k not in edges:
+                edges[k] = shapely.boundary(out[k])
+                shapely.prepare(edges[k])
+        if all(shapely.dwithin(probe, edges[k], 1.0).all() for k in (i, j)):
+            inner.append((i, j, used[n]))
+    return inner
 
 
 def smooth_coverage(

@@ -15,6 +15,7 @@ from tests.browser.pages import TIMEOUT_MS, is_tile, map_frame
 from tests.paths import ARTIFACTS
 
 FIRST_MAP_MS = 180_000  # a cold server on busy cores (see _first_map)
+VIEWPORT = {"width": 1500, "height": 1150}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def _first_map(browser, url: str) -> None:
     other workers of the suite on the same cores that can take longer than a
     test's waits allow. Each test then starts from a server that has drawn a map.
     """
-    context = browser.new_context(viewport={"width": 1500, "height": 1150})
+    context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.set_default_timeout(FIRST_MAP_MS)
@@ -56,7 +57,7 @@ def browser():
 @pytest.fixture
 def page(browser, request):
     ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1500, "height": 1150})
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []
