@@ -26,7 +26,18 @@ import pandas as pd
 from geodata.events import format_date
 from geodata.timeline import change_dates
 
-from .probes import ARM_JS, FRAME_STATS_JS, IDLE_JS, MARK_JS, SPLIT_JS, SPLIT_READ_JS, WAIT_JS
+from .probes import (
+    ARM_JS,
+    CONFIRMED_JS,
+    FRAME_STATS_JS,
+    IDLE_JS,
+    MARK_JS,
+    PAINT_JS,
+    PAINT_READ_JS,
+    SPLIT_JS,
+    SPLIT_READ_JS,
+    WAIT_JS,
+)
 from .traces import TRACE_CATEGORIES, main_thread_breakdown
 
 __all__ = [
@@ -228,13 +239,22 @@ class Driver:
             if not slider.evaluate("e => e === document.activeElement"):
                 slider.focus()
         received = self.received
+        confirmed = page.evaluate(CONFIRMED_JS, MAP_FRAME)
         page.evaluate(ARM_JS)
         page.evaluate(SPLIT_JS, MAP_FRAME)
+        page.evaluate(PAINT_JS, {"sel": MAP_FRAME, "title": title_of(target)})
         if how == "key":
             page.keyboard.press("ArrowRight")
         else:
             page.get_by_role("button", name="Next change").click()
         out = self.wait_map(target, timeout_ms)
+        # The step's time: until the frame painted the new date (PAINT_JS) where
+        # it could be watched, else until the page's poll saw it (WAIT_JS).
+        out["poll_ms"] = out["ms"]
+        painted = page.evaluate(PAINT_READ_JS)
+        out["painted"] = painted is not None
+        if painted is not None:
+            out["ms"] = painted
         out["fa"] = page.evaluate(
             "sel => document.querySelector(sel).contentWindow.__faStats || null", MAP_FRAME
         )
@@ -245,6 +265,10 @@ class Driver:
         self.date = target
         out["idle_ms"] = self.wait_idle() if idle else None
         out["bytes"] = self.received - received
+        # Drawn by the map frame itself before the run's script came, which agreed
+        # (dashboard/map/atlas.js, "follow"); known once the run is over.
+        if idle and confirmed is not None:
+            out["followed"] = page.evaluate(CONFIRMED_JS, MAP_FRAME) > confirmed
         return out
 
     def run(self, how: str, n: int, **kwargs) -> list[dict]:

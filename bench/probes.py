@@ -7,9 +7,12 @@ repaint without the driver's round trips.
 
 __all__ = [
     "ARM_JS",
+    "CONFIRMED_JS",
     "FRAME_STATS_JS",
     "IDLE_JS",
     "MARK_JS",
+    "PAINT_JS",
+    "PAINT_READ_JS",
     "SPLIT_JS",
     "SPLIT_READ_JS",
     "WAIT_JS",
@@ -84,6 +87,46 @@ IDLE_JS = """async ({timeout}) => {
         };
         poll();
     });
+}"""
+
+# In the page, before a step: note (page time) the first animation frame after
+# the map frame's legend title becomes ``title``. Leaflet redraws its canvases
+# in an animation frame asked for while the layers were added, before the
+# title was set, so this frame's callback runs after them, just before the
+# page is painted. Unlike WAIT_JS's poll, whose timer waits while Streamlit's
+# page renders (React tasks of 30-100 ms on a slow machine), this sees when the
+# map is painted even if the page is busy right after. A remounted frame (the
+# naive app) is not watched: WAIT_JS's time stands.
+PAINT_JS = """({sel, title}) => {
+    window.__tPaint = null;
+    if (window.__paintWatch) window.__paintWatch.disconnect();
+    window.__paintWatch = null;
+    const f = document.querySelector(sel);
+    const w = f && f.contentWindow;
+    const legend = w && w.document.querySelector('.fa-legend');
+    if (!legend) return false;
+    const watch = new w.MutationObserver(() => {
+        const t = legend.querySelector('.fa-title');
+        if (!t || t.textContent.trim() !== title) return;
+        watch.disconnect();
+        w.requestAnimationFrame(() => {
+            if (window.__tPaint === null) window.__tPaint = performance.now();
+        });
+    });
+    watch.observe(legend, {subtree: true, childList: true, characterData: true});
+    window.__paintWatch = watch;
+    return true;
+}"""
+
+PAINT_READ_JS = """() => window.__tPaint === null || window.__t0 === null
+    ? null : window.__tPaint - window.__t0"""
+
+# In the page: how many dates the map frame drew itself that the run's script
+# then confirmed (null for a frame without the follow code: the naive app).
+CONFIRMED_JS = """sel => {
+    const f = document.querySelector(sel);
+    const w = f && f.contentWindow;
+    return w && w.__faFollow ? w.__faFollow.confirmed : null;
 }"""
 
 MARK_JS = """sel => {

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from geodata.dataset import DataError, Dataset
-from geodata.events import format_date
 from geodata.factions import FACTION_CODES, FACTIONS
 from geodata.style import LAYERS
 from geodata.territory import DEFAULT_MAX_REACH_KM
@@ -17,7 +16,7 @@ from geodata.version import DATA_VERSION, data_version_text
 from . import cache, charts, compare_view, panels, state
 from .export_panel import export_panel
 from .map.mount import frame_holds, show_map
-from .map.script import date_script
+from .map.script import date_script, map_title
 from .report_panel import report_panel
 from .safe import md
 from .search import search_box
@@ -103,20 +102,48 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
     stamp = pd.Timestamp(date)
     layers = cache.epoch_payload(dataset, key, cache.epoch_key(dataset, stamp), shown_factions)
     towns = cache.towns_for_frame(dataset, key)
-    # The town table first, then the epoch: the order in which the frame looks them up.
+    # Each table or epoch is sent only when the frame lacks it, asked in the
+    # order in which the frame looks them up: the town table, the follow
+    # table, the date's epoch, the epochs next to it.
     towns_data = None if frame_holds(towns.id) else towns.data
+    follow, follow_data, ahead = None, None, []
+    if before is None:  # compare mode redraws both maps together: no follow
+        table = cache.follow_for_frame(dataset, key)
+        follow_data = None if frame_holds(table.id) else table.data
+        prefix, suffix = cache.epoch_id(key, "|", shown_factions).split("|")
+        follow = {
+            "table": table.id,
+            "prefix": prefix,
+            "suffix": suffix,
+            "slider": "date",
+            "next": "next_change",
+            "prev": "prev_change",
+        }
+    data = None if frame_holds(layers.id) else layers.data
+    if follow is not None:
+        # The epochs a step is likely to reach next, if made already (a run
+        # never waits for them): the frame then draws such a step itself.
+        for epoch in cache.neighbour_epochs(
+            cache.change_days(dataset, key), stamp, ahead=1, behind=1
+        ):
+            near = cache.ready_epoch(dataset, key, epoch, shown_factions)
+            if near is not None:
+                ahead.append((near.id, None if frame_holds(near.id) else near.data, near.payload))
     script = date_script(
         layers.payload,
         towns_id=towns.id,
         towns=towns_data,
         epoch=layers.id,
-        data=None if frame_holds(layers.id) else layers.data,
+        data=data,
         date=stamp.strftime("%Y-%m-%d"),
-        title=f"Control of towns, {format_date(stamp)}",
+        title=map_title(stamp),
         recent_ids=cache.recent_place_ids(dataset, stamp),
         selected=ss.get("place"),
         shown=state.shown_layers(),
         report=ss.get("report_marks") or (),
+        follow=follow,
+        follow_data=follow_data,
+        ahead=ahead,
     )
     comparison = None
     if before is not None:

@@ -26,7 +26,7 @@ from geodata.scene import build_scene, resolve_extent
 from geodata.timeline import change_dates, control_at, epoch_of, places_changed_between
 
 from .map.assets import ensure_base_data, ensure_frame_script, ensure_leaflet_static
-from .map.payload import epoch_data, parse_expression, scene_payload, town_table
+from .map.payload import epoch_data, follow_table, parse_expression, scene_payload, town_table
 
 __all__ = [
     "builtin_dataset",
@@ -34,8 +34,11 @@ __all__ = [
     "fingerprint",
     "TownTable",
     "towns_for_frame",
+    "follow_for_frame",
     "EpochLayers",
+    "epoch_id",
     "epoch_payload",
+    "ready_epoch",
     "recent_place_ids",
     "warm_epochs",
     "neighbour_epochs",
@@ -122,6 +125,32 @@ def towns_for_frame(_dataset: Dataset, key: str) -> TownTable:
     return TownTable(id=f"{key}/towns", index=index, data=parse_expression(text))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def follow_for_frame(_dataset: Dataset, key: str) -> TownTable:
+    """What the map frame needs to draw a new date itself
+    (:func:`dashboard.map.payload.follow_table`), made once for every session.
+
+    Parameters
+    ----------
+    _dataset : Dataset
+    key : str
+        :func:`fingerprint` of the dataset.
+    """
+    text = follow_table(_dataset, towns_for_frame(_dataset, key).index, RECENT_DAYS)
+    return TownTable(id=f"{key}/follow", index={}, data=parse_expression(text))
+
+
+def epoch_id(key: str, epoch: str, factions: tuple[str, ...] | None) -> str:
+    """The name of an epoch's layers in the map frame (:attr:`EpochLayers.id`).
+
+    Examples
+    --------
+    >>> epoch_id("k", "2016-03-27", None), epoch_id("k", "2016-03-27", ("ISIS", "SDF"))
+    ('k/2016-03-27/*', 'k/2016-03-27/ISIS,SDF')
+    """
+    return f"{key}/{epoch}/{','.join(factions) if factions is not None else '*'}"
+
+
 @dataclass(frozen=True)
 class EpochLayers:
     """One epoch's map layers: ``payload`` (:func:`dashboard.map.payload.scene_payload`),
@@ -162,9 +191,28 @@ def epoch_payload(
         factions=None if factions is None else list(factions),
     )
     payload = scene_payload(scene)
-    name = f"{key}/{epoch}/{','.join(factions) if factions is not None else '*'}"
     data = epoch_data(payload, towns_for_frame(_dataset, key).index)
-    return EpochLayers(id=name, payload=payload, data=parse_expression(data))
+    layers = EpochLayers(
+        id=epoch_id(key, epoch, factions), payload=payload, data=parse_expression(data)
+    )
+    with _WARMING_LOCK:
+        _READY[(key, epoch, factions)] = None
+        while len(_READY) > _READY_KEEP:
+            _READY.pop(next(iter(_READY)))
+    return layers
+
+
+def ready_epoch(
+    dataset: Dataset, key: str, epoch: str, factions: tuple[str, ...] | None
+) -> EpochLayers | None:
+    """:func:`epoch_payload` if it was made lately (by a run or the warmer), else None.
+
+    For the epochs next to the date's, which the map frame is sent ahead of
+    time: a run never waits for one of them to be made.
+    """
+    with _WARMING_LOCK:
+        ready = (key, epoch, factions) in _READY
+    return epoch_payload(dataset, key, epoch, factions) if ready else None
 
 
 # One background worker computes the epochs next to the one shown, so that
@@ -173,6 +221,9 @@ def epoch_payload(
 _WARMER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontline-warm")
 _WARMING: set[tuple] = set()
 _WARMING_LOCK = threading.Lock()
+# The epochs epoch_payload made lately, oldest first: as many as its cache keeps.
+_READY: dict[tuple, None] = {}
+_READY_KEEP = 12
 
 
 def _warm(dataset: Dataset, job: tuple) -> None:

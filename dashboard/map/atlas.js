@@ -9,7 +9,10 @@
  * table. Each function is called only when the frame does not hold its data
  * yet, and is null when the app knows the frame holds it. The frame keeps
  * the last epoch's layers on the map, and the data of the last o.keep
- * epochs and the town table.
+ * epochs and the town table. With o.follow, the script also carries the
+ * follow table (once per dataset) and the epochs next to the date's, and the
+ * frame draws the slider's next date itself as soon as the slider or a change
+ * button moves it (see "follow" below).
  *
  * Every string from the data reaches the page as text (textContent), never
  * as HTML; the legend's HTML comes escaped from dashboard.map.legend.legend_html.
@@ -402,25 +405,23 @@ window.__faMake = function makeAtlas(settings) {
     }
   }
 
-  function draw(map, group, id, data, o, towns) {
+  // The stored data of this id, or null; unlike stored(), it leaves the order
+  // alone (the app's list, dashboard.map.mount.frame_holds, does not see it).
+  function peek(id) {
+    for (var i = 0; i < store.length; i++) {
+      if (store[i].id === id) { return store[i].data; }
+    }
+    return null;
+  }
+
+  // Draw an epoch's layers and a date's halos, rings and legend.
+  function render(map, group, id, data, table, o, stats) {
     var shown = {};
     o.shown.forEach(function (k) { shown[k] = true; });
-    var t0 = performance.now(), stats = {epoch: id, parse: 0, build: 0};
-    // The town table, then the epoch: the order dashboard.map.mount.frame_holds sees them.
-    var table = stored(o.towns, towns, o.keep);
-    var entry = stored(id, data, o.keep);
-    if (!table || !entry) {
-      // Leave the map as it is, legend included, until the data comes.
-      requestData(table ? id : o.towns);
-      stats.missing = true;
-      if (!secondary) { window.__faStats = stats; }
-      return stats;
-    }
-    stats.parse = entry.parse + table.parse;
     if (!kept || kept.id !== id) {
       if (tip) { map.closeTooltip(tip); }
       var old = kept, t1 = performance.now();
-      kept = build(id, entry.data, table.data, old);
+      kept = build(id, data, table, old);
       stats.build = performance.now() - t1;
       t1 = performance.now();
       if (old) {
@@ -435,12 +436,181 @@ window.__faMake = function makeAtlas(settings) {
     if (o.selected !== null) { group.addLayer(halos([o.selected], o.selected_style)); }
     if (o.report && o.report.length) { group.addLayer(reportRings(o.report, o.report_style)); }
     if (!secondary) { showLegend(map, o.legend, o.title); }
+  }
+
+  function draw(map, group, id, data, o, towns, followData, ahead) {
+    var t0 = performance.now(), stats = {epoch: id, parse: 0, build: 0, source: 'app'};
+    // In the order dashboard.map.mount.frame_holds sees them: the town table,
+    // the follow table, the epoch, the epochs next to it.
+    var table = stored(o.towns, towns, o.keep);
+    var follow = o.follow ? stored(o.follow.table, followData, o.keep) : null;
+    var entry = stored(id, data, o.keep);
+    (ahead || []).forEach(function (a) { stored(a[0], a[1], o.keep); });
+    if (!table || !entry) {
+      // Leave the map as it is, legend included, until the data comes.
+      requestData(table ? id : o.towns);
+      stats.missing = true;
+      if (!secondary) { window.__faStats = stats; }
+      return stats;
+    }
+    stats.parse = entry.parse + table.parse + (follow ? follow.parse : 0);
+    if (!secondary) { confirm(id, o); }
+    render(map, group, id, entry.data, table.data, o, stats);
     stats.total = performance.now() - t0;
     if (secondary) { return stats; }
+    last = {map: map, o: o, day: dayNumber(o.date)};
+    if (o.follow) {
+      o.follow.legend = o.legend;  // what a null in o.follow.legends stands for
+      watch(o.follow);
+    }
     window.__frontlineDate = o.date;  // for tests and benchmarks: the date drawn
     window.__faReport = (o.report || []).map(function (p) { return p.name; });  // for tests
     window.__faStats = stats;  // milliseconds, for the benchmarks
     return stats;
+  }
+
+  // ---------------------------------------------------------------- follow
+  // The slider's new date, drawn by the frame at once from the epochs it
+  // holds, before the app's run for that date comes back (a third of a
+  // second on a slow machine, most of it Streamlit's page). The frame
+  // watches the page's date slider and its previous/next change buttons
+  // (same origin: Streamlit's component frames may read their page). The
+  // run's script then draws the same date again, which costs nothing more
+  // than its halos; if what it draws differs from what the frame drew, the
+  // run's wins, and __faFollow.mismatches counts it (a test keeps it at 0).
+  // When the frame lacks the epoch, or cannot read the page, it waits for the
+  // run as before.
+  var last = null;  // {map, o, day} of the last date drawn
+  var followed = null;  // {day, id, title, recent} of the last date drawn here
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
+                'August', 'September', 'October', 'November', 'December'];
+  var DAY_MS = 86400000;
+
+  function dayNumber(iso) { return Math.round(Date.parse(iso + 'T00:00:00Z') / DAY_MS); }
+
+  function isoDay(day) { return new Date(day * DAY_MS).toISOString().slice(0, 10); }
+
+  // As geodata.events.format_date: "27 March 2016".
+  function longDate(day) {
+    var d = new Date(day * DAY_MS);
+    return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear();
+  }
+
+  // Index of the last value <= x in a sorted array (-1 if none).
+  function lastAtMost(values, x) {
+    var lo = 0, hi = values.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (values[mid] <= x) { lo = mid + 1; } else { hi = mid; }
+    }
+    return lo - 1;
+  }
+
+  // The places with an event (or a contest's end) in the window before ``day``,
+  // as dashboard.cache.recent_place_ids, sorted as the app sends them.
+  function recentIds(F, table, day) {
+    var seen = {}, out = [];
+    var hi = lastAtMost(F.days, day);
+    for (var i = hi; i >= 0 && F.days[i] >= day - F.recent_days; i--) {
+      var id = table.id[F.towns[i]];
+      if (!seen[id]) { seen[id] = true; out.push(id); }
+    }
+    return out.sort();
+  }
+
+  function followTo(day, how) {
+    if (!last || !last.o.follow || day === last.day || isNaN(day)) { return; }
+    var t0 = performance.now(), o = last.o, f = o.follow;
+    var F = peek(f.table), table = peek(o.towns);
+    if (!F || !table) { return; }
+    var i = lastAtMost(F.starts, day);
+    var id = f.prefix + isoDay(F.starts[Math.max(i, 0)]) + f.suffix;
+    var data = peek(id), legendHtml = f.legends[id];
+    if (!data || legendHtml === undefined) { return; }  // the run will draw it
+    if (legendHtml === null) { legendHtml = f.legend; }  // the same as the run's date's
+    var opts = Object.assign({}, o, {date: isoDay(day), title: f.title + longDate(day),
+                                     recent: recentIds(F, table, day), legend: legendHtml});
+    var map = last.map, group = L.layerGroup();
+    // As streamlit-folium does before a run's script: the last date's group goes.
+    (window.feature_group || []).forEach(function (layer) { map.removeLayer(layer); });
+    var stats = {epoch: id, parse: 0, build: 0, source: 'follow', how: how};
+    render(map, group, id, data, table, opts, stats);
+    map.addLayer(group);
+    window.feature_group = [group];
+    stats.total = performance.now() - t0;
+    followed = {day: day, id: id, title: opts.title, recent: opts.recent.join('|'),
+                at: performance.now()};
+    last = {map: map, o: opts, day: day};
+    window.__faFollow.drawn += 1;
+    window.__frontlineDate = opts.date;
+    window.__faStats = stats;
+  }
+
+  // The run's script for a date the frame drew itself: did it draw the same?
+  function confirm(id, o) {
+    if (!followed || dayNumber(o.date) !== followed.day) { return; }
+    var same = followed.id === id && followed.title === o.title &&
+      followed.recent === o.recent.join('|');
+    // How long before the run's script the frame had drawn the date.
+    window.__faFollow.lead = performance.now() - followed.at;
+    if (same) { window.__faFollow.confirmed += 1; } else {
+      window.__faFollow.mismatches += 1;
+      window.__faFollow.last = {frame: followed, app: {id: id, title: o.title,
+                                                       recent: o.recent.join('|')}};
+    }
+    followed = null;
+  }
+
+  var watching = null;  // the page's document being watched
+
+  function watch(f) {
+    var doc;
+    try { doc = window.parent.document; } catch (e) { return; }  // not the same origin
+    if (!doc || doc === document || watching === doc) { return; }
+    watching = doc;
+    var sliderClass = 'st-key-' + f.slider;
+    var View = doc.defaultView || window;
+    // The slider is react-aria's: its hidden range input holds the date in
+    // microseconds and changes its aria-valuetext as soon as a key moves it.
+    // Streamlit's page writes the attribute again, unchanged, while a run is
+    // under way: only a new value is a step (else a Next change click, drawn
+    // here before the slider moves, would be undone until the run is over).
+    var seen = null;
+    var observer = new View.MutationObserver(function (records) {
+      for (var i = records.length - 1; i >= 0; i--) {
+        var input = records[i].target;
+        if (input.type === 'range' && input.closest && input.closest('.' + sliderClass)) {
+          var day = Math.round(Number(input.value) / (DAY_MS * 1000));
+          if (day !== seen) {
+            seen = day;
+            followTo(day, 'slider');
+          }
+          return;
+        }
+      }
+    });
+    observer.observe(doc.body, {subtree: true, attributes: true,
+                                attributeFilter: ['aria-valuetext']});
+    function onClick(e) {
+      var target = e.target && e.target.closest ? e.target.closest('button') : null;
+      if (!target || target.disabled || !last || !last.o.follow) { return; }
+      var fo = last.o.follow, F = peek(fo.table);
+      if (!F) { return; }
+      var next = target.closest('.st-key-' + fo.next), prev = target.closest('.st-key-' + fo.prev);
+      if (!next && !prev) { return; }
+      // The slider's date, as the app's previous_change / next_change read it.
+      var input = doc.querySelector('.' + sliderClass + ' input[type=range]');
+      var day = input ? Math.round(Number(input.value) / (DAY_MS * 1000)) : last.day;
+      var j = lastAtMost(F.changes, next ? day : day - 1);
+      var to = next ? F.changes[j + 1] : F.changes[j];
+      if (to !== undefined && j >= (next ? -1 : 0)) { followTo(to, next ? 'next' : 'prev'); }
+    }
+    doc.addEventListener('click', onClick, true);
+    // A remounted frame leaves the page: stop watching it from here.
+    window.addEventListener('pagehide', function () {
+      observer.disconnect();
+      doc.removeEventListener('click', onClick, true);
+    });
   }
 
   // For tests: forget the stored epochs, as a remounted frame would.
@@ -458,6 +628,7 @@ window.__faMake = function makeAtlas(settings) {
     return [t.lat[i], t.lon[i]];
   }
 
+  if (!secondary) { window.__faFollow = {drawn: 0, confirmed: 0, mismatches: 0, lead: null, last: null}; }
   return {draw: draw, towns: towns, position: position, forget: forget,
           stored: function () { return store.map(function (e) { return e.id; }); }};
 };

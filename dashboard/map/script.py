@@ -22,18 +22,38 @@ would close it at once, and its auto-pan would move the user's view.
 
 from __future__ import annotations
 
+import pandas as pd
+
+from geodata.events import format_date
 from geodata.style import LAYERS, LIVE_RECENT_STYLE, LIVE_REPORT_STYLE, LIVE_SELECTED_STYLE
 
 from .legend import legend_html
 from .payload import script_json
 
-__all__ = ["FRAME_EPOCHS", "deferred", "date_script"]
+__all__ = ["FRAME_EPOCHS", "TITLE", "map_title", "deferred", "date_script"]
 
-#: Data the map frame keeps (``atlas.js``): epochs and the town table count
-#: alike. The app sends either only when it has not sent it among the last this
-#: many (:func:`dashboard.map.mount.frame_holds`); compare mode's second map
-#: keeps as many.
-FRAME_EPOCHS = 8
+#: Data the map frame keeps (``atlas.js``): epochs, the town table and the
+#: follow table count alike. The app sends each only when it has not sent it
+#: among the last this many (:func:`dashboard.map.mount.frame_holds`); compare
+#: mode's second map keeps as many. A run sends up to five (the town and follow
+#: tables, the date's epoch and the two next to it).
+FRAME_EPOCHS = 12
+
+#: The legend's title before the date; the frame writes the same when it
+#: draws a date itself (``atlas.js``).
+TITLE = "Control of towns, "
+
+
+def map_title(date) -> str:
+    """The live map's legend title at ``date``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> map_title(pd.Timestamp("2016-03-27"))
+    'Control of towns, 27 March 2016'
+    """
+    return TITLE + format_date(pd.Timestamp(date))
 
 
 def deferred(expression: str | None) -> str:
@@ -65,6 +85,9 @@ def date_script(
     selected: str | None = None,
     shown: set[str] | frozenset[str] = frozenset(LAYERS),
     report: list[dict] | tuple = (),
+    follow: dict | None = None,
+    follow_data: str | None = None,
+    ahead: list[tuple[str, str | None, dict]] | tuple = (),
 ) -> str:
     """Return the script that draws one date on the mounted map.
 
@@ -101,6 +124,18 @@ def date_script(
     report : list of dict
         Places named in the news report being checked (``lat``, ``lon``,
         ``name``): each is ringed, whether or not the data has it.
+    follow : dict, optional
+        Lets the frame draw the slider's next date itself, before the run for it
+        comes back: ``table`` (the id of the dataset's
+        :func:`dashboard.map.payload.follow_table`), ``prefix`` and ``suffix``
+        (an epoch's id is ``prefix + start + suffix``), ``slider``, ``next`` and
+        ``prev`` (the keys of the date slider and the change buttons). None
+        (compare mode, tests): the frame draws only the dates the app sends.
+    follow_data : str, optional
+        :func:`parse_expression` of the follow table; None when the frame holds it.
+    ahead : list of (str, str or None, dict)
+        The epochs next to the date's, sent ahead of time: their id, their data
+        (None when the frame holds it) and their payload (for the legend).
 
     Returns
     -------
@@ -122,11 +157,21 @@ def date_script(
         "selected_style": LIVE_SELECTED_STYLE,
         "keep": FRAME_EPOCHS,
         "towns": towns_id,
+        "follow": None,
     }
+    if follow is not None:
+        # Each epoch's legend; null: the same as this date's (as in most epochs).
+        legends: dict[str, str | None] = {epoch: None}
+        for other, _, other_payload in ahead:
+            html = legend_html(other_payload["legend"], title="", shown=shown)
+            legends[other] = None if html == options["legend"] else html
+        options["follow"] = {**follow, "title": TITLE, "legends": legends}
+    later = ", ".join(f"[{script_json(other)}, {deferred(d)}]" for other, d, _ in ahead)
     return (
         "var feature_group_feature_group_0 = L.layerGroup();\n"
         f"window.__fa.draw(map_div, feature_group_feature_group_0, {script_json(epoch)}, "
-        f"{deferred(data)}, {script_json(options)}, {deferred(towns)});\n"
+        f"{deferred(data)}, {script_json(options)}, {deferred(towns)}, "
+        f"{deferred(follow_data)}, [{later}]);\n"
         "map_div.addLayer(feature_group_feature_group_0);\n"
         # streamlit-folium has already removed the previous groups from the map.
         "window.feature_group = [feature_group_feature_group_0];\n"

@@ -246,5 +246,45 @@ def test_a_date_script_without_data_tells_the_frame_to_use_its_own(payload):
         payload, epoch="e1", data=None, towns_id="t1", towns=None, title="t", date="2016-03-27"
     )
     assert '"e1", null, {' in script  # no epoch data
-    assert "}, null);\n" in script and '"towns":"t1"' in script  # no town table
+    # No town table, no follow table, no epochs ahead.
+    assert "}, null, null, []);\n" in script and '"towns":"t1"' in script
+    assert '"follow":null' in script
     assert f'"keep":{map_script.FRAME_EPOCHS}' in script
+
+
+def test_a_date_script_with_follow_sends_the_epochs_ahead_and_their_legends(payload):
+    follow = {
+        "table": "k/follow",
+        "prefix": "k/",
+        "suffix": "/*",
+        "slider": "date",
+        "next": "next_change",
+        "prev": "prev_change",
+    }
+    script = map_script.date_script(
+        payload,
+        epoch="k/2016-03-27/*",
+        data=None,
+        towns_id="t1",
+        towns=None,
+        title=map_script.map_title("2016-03-27"),
+        date="2016-03-27",
+        follow=follow,
+        follow_data="JSON.parse('{}')",
+        ahead=[("k/2016-04-01/*", "JSON.parse('[1]')", payload), ("k/2016-03-01/*", None, payload)],
+    )
+    # The follow table, then the epochs ahead, each deferred (or null when held).
+    assert "function () { return JSON.parse('{}'); }, [" in script
+    assert "[\"k/2016-04-01/*\", function () { return JSON.parse('[1]'); }]" in script
+    assert '["k/2016-03-01/*", null]' in script
+    drawn = re.search(r'draw\(map_div, \w+, "[^"]+", null, (\{.*\}), null, function', script)
+    options = json.loads(drawn.group(1))
+    assert options["title"] == "Control of towns, 27 March 2016"
+    legends = options["follow"]["legends"]
+    assert set(legends) == {"k/2016-03-27/*", "k/2016-04-01/*", "k/2016-03-01/*"}
+    # The same legend as the date's goes as null (the payloads here are all alike).
+    assert set(legends.values()) == {None}
+    assert options["follow"]["title"] == map_script.TITLE
+    assert options["follow"]["prefix"] + "2016-03-27" + options["follow"]["suffix"] == (
+        "k/2016-03-27/*"
+    )

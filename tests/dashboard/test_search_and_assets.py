@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import hashlib
 import json
 import os
@@ -134,6 +136,62 @@ def test_neighbour_epochs_are_warmed_in_the_background(builtin, monkeypatch):
     layers = cache.epoch_payload(builtin, key, ahead[0], factions)
     assert len(built) == len(ahead)  # found ready
     assert layers.id.endswith(f"/{ahead[0]}/ISIS,KRG")
+    assert layers.id == cache.epoch_id(key, ahead[0], factions)
+    # Made, so ready to be sent ahead of time; an epoch never made is not.
+    assert cache.ready_epoch(builtin, key, ahead[1], factions).id.endswith(ahead[1] + "/ISIS,KRG")
+    assert cache.ready_epoch(builtin, key, "2013-01-01", ("ISIS", "KRG", "SDF")) is None
+    assert len(built) == len(ahead)
+
+
+def _recent_from_table(table: dict, ids: list[str], day: int) -> set[str]:
+    """What ``atlas.js``'s recentIds finds in the follow table (its algorithm, in Python)."""
+    days = table["days"]
+    hi = bisect.bisect_right(days, day) - 1
+    out, i = set(), hi
+    while i >= 0 and days[i] >= day - table["recent_days"]:
+        out.add(ids[table["towns"][i]])
+        i -= 1
+    return out
+
+
+def test_the_follow_table_gives_the_frame_what_the_app_would_draw(builtin):
+    """The frame draws a step itself from this table: each date's epoch, halos and
+    the previous/next change must be the app's, on every day of the timeline."""
+    from dashboard import cache
+    from dashboard.timeline import next_change, previous_change
+    from geodata.timeline import change_dates, epochs
+
+    key = cache.fingerprint(builtin)
+    towns = cache.towns_for_frame(builtin, key)
+    ids = sorted(towns.index, key=towns.index.get)
+    table = json.loads(map_payload.follow_table(builtin, towns.index, cache.RECENT_DAYS))
+    epoch_starts = [d.date() for d in epochs(builtin)["start"]]
+    assert [EPOCH + dt.timedelta(days=d) for d in table["starts"]] == epoch_starts
+    changes = cache.change_days(builtin, key)
+    assert [EPOCH + dt.timedelta(days=d) for d in table["changes"]] == changes
+    assert len(table["days"]) == len(table["towns"]) and table["days"] == sorted(table["days"])
+    first, last = (d.date() for d in builtin.date_range())
+    for n in range((last - first).days + 1):
+        date = first + dt.timedelta(days=n)
+        day = (date - EPOCH).days
+        start = table["starts"][bisect.bisect_right(table["starts"], day) - 1]
+        assert str(EPOCH + dt.timedelta(days=start)) == cache.epoch_key(builtin, date)
+        assert _recent_from_table(table, ids, day) == cache.recent_place_ids(builtin, date), date
+        # atlas.js: the next change is the first after the day, the previous the last before.
+        j = bisect.bisect_right(table["changes"], day) - 1
+        nxt = table["changes"][j + 1] if j + 1 < len(table["changes"]) else None
+        k = bisect.bisect_right(table["changes"], day - 1) - 1
+        prev = table["changes"][k] if k >= 0 else None
+        assert as_date(nxt) == next_change(changes, date)
+        assert as_date(prev) == previous_change(changes, date)
+    assert len(change_dates(builtin)) == len(changes)
+
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def as_date(day: int | None) -> dt.date | None:
+    return None if day is None else EPOCH + dt.timedelta(days=day)
 
 
 def test_base_data_has_land_outlines_and_names_as_text(tmp_path):
