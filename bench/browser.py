@@ -44,8 +44,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from geodata import load_builtin
 
 from .harness import (
@@ -58,10 +56,11 @@ from .harness import (
     launch,
 )
 from .profiles import Profile, profile_notes
+from .steps import add_steps, frame_note, step_summary
 from .synthetic import synthetic_dataset
 from .traces import trace_note
 
-__all__ = ["browser_benchmarks", "step_summary"]
+__all__ = ["browser_benchmarks"]
 STEPS = 30  # timed steps of each kind, built-in data
 NAIVE_STEPS = 20
 BIG_PLACES, BIG_EVENTS, BIG_GRID, BIG_STEPS = 10_000, 5, "QS", 20
@@ -70,95 +69,6 @@ BIG_START = dt.date(2012, 6, 20)
 MEMORY_STEPS = 500
 PROFILE_STEPS = 2  # profiled steps of each kind
 TRACED_STEPS = 3  # steps of each kind under Chromium's tracing (10,000 places)
-
-
-def step_summary(steps: list[dict]) -> dict:
-    ms = np.array([s["ms"] for s in steps])
-    idle = [s["idle_ms"] for s in steps if s.get("idle_ms") is not None]
-    return {
-        "median": float(np.median(ms)),
-        # The old measure: until the page's poll saw the new date (see PAINT_JS).
-        "poll": float(np.median([s.get("poll_ms", s["ms"]) for s in steps])),
-        "followed": sum(bool(s.get("followed")) for s in steps),
-        "p95": float(np.percentile(ms, 95)),
-        "idle": float(np.median(idle)) if idle else float("nan"),
-        "remounts": sum(not s["mark"] for s in steps),
-        "kB": float(np.median([s["bytes"] for s in steps])) / 1e3,
-        "n": len(steps),
-        # Medians of: action -> message to the server; action -> the frame gets its script.
-        "sent": float(np.median([s["sent_ms"] for s in steps if "sent_ms" in s] or [np.nan])),
-        "script": float(np.median([s["script_ms"] for s in steps if "script_ms" in s] or [np.nan])),
-        # The map frame's own work (dashboard/map/atlas.js), on the steps that opened an epoch.
-        "frame": _frame_medians([s.get("fa") for s in steps]),
-    }
-
-
-def _frame_medians(stats: list) -> dict | None:
-    new = [f for f in stats if f and f.get("parse", 0) > 0]
-    if not new:
-        return None
-    out = {
-        k: float(np.median([f.get(k, 0.0) for f in new]))
-        for k in ("parse", "build", "add", "total")
-    }
-    return {**out, "n": len(new), "of": len(stats)}
-
-
-def frame_note(label: str, s: dict) -> str | None:
-    """A sentence on the map frame's work for a new epoch (None when no step opened one)."""
-    f = s.get("frame")
-    if not f:
-        return None
-    return (
-        f"{label}: in the map frame, {f['n']} of {f['of']} steps opened a new epoch; its data "
-        f"took a median {f['parse']:,.0f} ms to parse, {f['build']:,.0f} ms to build into "
-        f"layers and {f['add']:,.0f} ms to put on the map ({f['total']:,.0f} ms in all, before "
-        "the browser paints)."
-    )
-
-
-def _add_steps(results, label: str, s: dict, *, target_ms: float | None) -> None:
-    met = None if target_ms is None else s["median"] <= target_ms
-    target = "" if target_ms is None else f"median <= {target_ms:,.0f} ms"
-    results.add(f"3. {label}: median of {s['n']}", s["median"], "ms", target, met)
-    results.add(f"3. {label}: 95th percentile", s["p95"], "ms", "", None)
-    results.add(
-        f"3. {label}: median until the page's 5 ms poll saw the new date (the earlier "
-        "sessions' measure)",
-        s["poll"],
-        "ms",
-        "",
-        None,
-    )
-    results.add(
-        f"3. {label}: map frame remounted",
-        f"{s['remounts']} of {s['n']}",
-        "",
-        "" if target_ms is None else "no remount",
-        None if target_ms is None else s["remounts"] == 0,
-    )
-    if s["sent"] == s["sent"]:  # not NaN: our app (the naive one has no date script)
-        results.add(
-            f"3. {label}: of which until the step's message leaves the page",
-            s["sent"],
-            "ms",
-            "",
-            None,
-        )
-        results.add(
-            f"3. {label}: until the run's date script reaches the map frame",
-            s["script"],
-            "ms",
-            "",
-            None,
-        )
-        results.add(
-            f"3. {label}: drawn by the map frame before the run's script, which agreed",
-            f"{s['followed']} of {s['n']}",
-            "",
-            "",
-            None,
-        )
 
 
 def _import_seconds() -> float:
@@ -230,8 +140,8 @@ def _our_app(results, browser, builtin) -> dict:
     results.add(
         "5. cold start: until the first run is over (charts included)", first_idle, "s", "", None
     )
-    _add_steps(results, "slider step (ArrowRight), built-in, our app", keys, target_ms=200)
-    _add_steps(results, "Next change click, built-in, our app", clicks, target_ms=200)
+    add_steps(results, "slider step (ArrowRight), built-in, our app", keys, target_ms=200)
+    add_steps(results, "Next change click, built-in, our app", clicks, target_ms=200)
     out["rss"] = (rss_first, rss_last)
     growth = rss_last - rss_first
     results.add("6. memory: server RSS after the first map", rss_first, "MB", "", None)
@@ -279,8 +189,8 @@ def _naive_app(results, browser, builtin, ours: dict) -> None:
             errors = driver.streamlit_errors() + driver.errors
         finally:
             driver.close()
-    _add_steps(results, "slider step (ArrowRight), built-in, naive app", keys, target_ms=None)
-    _add_steps(results, "Next change click, built-in, naive app", clicks, target_ms=None)
+    add_steps(results, "slider step (ArrowRight), built-in, naive app", keys, target_ms=None)
+    add_steps(results, "Next change click, built-in, naive app", clicks, target_ms=None)
     for what, mine, theirs in (
         ("slider step", ours.get("keys"), keys),
         ("Next change", ours.get("clicks"), clicks),
@@ -343,8 +253,8 @@ def _profiled_run(
             profile.off()
             driver.close()
     if steps:
-        _add_steps(results, f"slider step (ArrowRight), {label}", keys, target_ms=target_ms)
-        _add_steps(results, f"Next change click, {label}", clicks, target_ms=target_ms)
+        add_steps(results, f"slider step (ArrowRight), {label}", keys, target_ms=target_ms)
+        add_steps(results, f"Next change click, {label}", clicks, target_ms=target_ms)
         results.add(f"5. cold start, {label} (first load profiled)", cold, "s", "", None)
         results.notes.append(
             f"{label}: the map holds {stats['layers']:,} Leaflet layers; a step sends a median "

@@ -18,7 +18,6 @@ import os
 
 from geodata import load_builtin
 
-from .browser import step_summary
 from .harness import (
     CHROMIUM,
     MAP_FRAME,
@@ -30,6 +29,7 @@ from .harness import (
     launch,
     title_of,
 )
+from .steps import step_summary
 
 __all__ = ["compare_benchmarks"]
 

@@ -16,7 +16,7 @@ from geodata.version import DATA_VERSION, data_version_text
 from . import cache, charts, compare_view, panels, state
 from .export_panel import export_panel
 from .map.mount import frame_holds, show_map
-from .map.script import date_script, map_title
+from .map.script import Follow, date_script, map_title
 from .report_panel import report_panel
 from .safe import md
 from .search import search_box
@@ -93,6 +93,19 @@ def _select(clicked: str | None) -> None:
         st.rerun(scope="fragment")
 
 
+def _ahead(dataset: Dataset, key: str, stamp: pd.Timestamp, shown_factions) -> tuple:
+    """The epochs a step is likely to reach next (the one after the date's and the one
+    before), if made already: a run never waits for them. The frame then draws such a
+    step itself. Each as :class:`dashboard.map.script.Follow` wants it."""
+    out = []
+    changes = cache.change_days(dataset, key)
+    for epoch in cache.neighbour_epochs(changes, stamp, ahead=1, behind=1):
+        near = cache.ready_epoch(dataset, key, epoch, shown_factions)
+        if near is not None:
+            out.append((near.id, None if frame_holds(near.id) else near.data, near.payload))
+    return tuple(out)
+
+
 def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> None:
     """The map (with compare mode's second map), then what changed, exports, reports.
 
@@ -106,29 +119,20 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
     # order in which the frame looks them up: the town table, the follow
     # table, the date's epoch, the epochs next to it.
     towns_data = None if frame_holds(towns.id) else towns.data
-    follow, follow_data, ahead = None, None, []
+    follow = None
     if before is None:  # compare mode redraws both maps together: no follow
         table = cache.follow_for_frame(dataset, key)
         follow_data = None if frame_holds(table.id) else table.data
-        prefix, suffix = cache.epoch_id(key, "|", shown_factions).split("|")
-        follow = {
-            "table": table.id,
-            "prefix": prefix,
-            "suffix": suffix,
-            "slider": "date",
-            "next": "next_change",
-            "prev": "prev_change",
-        }
     data = None if frame_holds(layers.id) else layers.data
-    if follow is not None:
-        # The epochs a step is likely to reach next, if made already (a run
-        # never waits for them): the frame then draws such a step itself.
-        for epoch in cache.neighbour_epochs(
-            cache.change_days(dataset, key), stamp, ahead=1, behind=1
-        ):
-            near = cache.ready_epoch(dataset, key, epoch, shown_factions)
-            if near is not None:
-                ahead.append((near.id, None if frame_holds(near.id) else near.data, near.payload))
+    if before is None:
+        prefix, suffix = cache.epoch_id(key, "|", shown_factions).split("|")
+        follow = Follow(
+            table=table.id,
+            data=follow_data,
+            prefix=prefix,
+            suffix=suffix,
+            ahead=_ahead(dataset, key, stamp, shown_factions),
+        )
     script = date_script(
         layers.payload,
         towns_id=towns.id,
@@ -142,8 +146,6 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
         shown=state.shown_layers(),
         report=ss.get("report_marks") or (),
         follow=follow,
-        follow_data=follow_data,
-        ahead=ahead,
     )
     comparison = None
     if before is not None:

@@ -26,7 +26,8 @@ from geodata.scene import build_scene, resolve_extent
 from geodata.timeline import change_dates, control_at, epoch_of, places_changed_between
 
 from .map.assets import ensure_base_data, ensure_frame_script, ensure_leaflet_static
-from .map.payload import epoch_data, follow_table, parse_expression, scene_payload, town_table
+from .map.follow import follow_table
+from .map.payload import epoch_data, parse_expression, scene_payload, town_table
 
 __all__ = [
     "builtin_dataset",

@@ -6,6 +6,8 @@ Modules, upstream first:
   (:func:`~dashboard.map.payload.scene_payload`,
   :func:`~dashboard.map.payload.epoch_data`) and the base map's geography,
   as JSON for the browser (no Streamlit, no folium);
+- :mod:`~dashboard.map.follow` — :func:`~dashboard.map.follow.follow_table`,
+  what the frame needs to draw a slider step itself before the run's script;
 - :mod:`~dashboard.map.frame_js` — the frame's drawing code (``atlas.js``,
   ``compare.js`` and their symbology), served as one static file;
 - :mod:`~dashboard.map.elements` — the base map's folium elements: CSS,

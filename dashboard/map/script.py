@@ -22,6 +22,8 @@ would close it at once, and its auto-pan would move the user's view.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from geodata.events import format_date
@@ -30,7 +32,7 @@ from geodata.style import LAYERS, LIVE_RECENT_STYLE, LIVE_REPORT_STYLE, LIVE_SEL
 from .legend import legend_html
 from .payload import script_json
 
-__all__ = ["FRAME_EPOCHS", "TITLE", "map_title", "deferred", "date_script"]
+__all__ = ["FRAME_EPOCHS", "TITLE", "Follow", "map_title", "deferred", "date_script"]
 
 #: Data the map frame keeps (``atlas.js``): epochs, the town table and the
 #: follow table count alike. The app sends each only when it has not sent it
@@ -72,6 +74,44 @@ def _ring(place: dict) -> dict:
     return {"lat": float(place["lat"]), "lon": float(place["lon"]), "name": str(place["name"])}
 
 
+@dataclass(frozen=True)
+class Follow:
+    """What lets the frame draw the slider's next date itself, before the run for
+    it comes back (``atlas.js``, "follow").
+
+    ``table`` names the dataset's :func:`dashboard.map.follow.follow_table` and
+    ``data`` is its :func:`parse_expression` (None when the frame holds it); an
+    epoch's id is ``prefix + start + suffix``; ``ahead`` holds the epochs next
+    to the date's, sent ahead of time: ``(id, data or None when held, payload)``
+    (the payload for the legend); ``slider``, ``next`` and ``prev`` are the keys
+    of the date slider and the change buttons the frame watches.
+    """
+
+    table: str
+    data: str | None
+    prefix: str
+    suffix: str
+    ahead: tuple = ()
+    slider: str = "date"
+    next: str = "next_change"
+    prev: str = "prev_change"
+
+    def options(self, epoch: str, legend: str, shown) -> dict:
+        """The frame's ``o.follow``: each epoch's legend (null: the same as ``epoch``'s)."""
+        legends: dict[str, str | None] = {epoch: None}
+        for other, _, payload in self.ahead:
+            html = legend_html(payload["legend"], title="", shown=shown)
+            legends[other] = None if html == legend else html
+        keys = {"table": self.table, "prefix": self.prefix, "suffix": self.suffix}
+        buttons = {"slider": self.slider, "next": self.next, "prev": self.prev}
+        return {**keys, **buttons, "title": TITLE, "legends": legends}
+
+    def script_args(self) -> str:
+        """The follow table and the epochs ahead, as the draw call's last arguments."""
+        later = ", ".join(f"[{script_json(i)}, {deferred(d)}]" for i, d, _ in self.ahead)
+        return f"{deferred(self.data)}, [{later}]"
+
+
 def date_script(
     payload: dict,
     *,
@@ -85,18 +125,14 @@ def date_script(
     selected: str | None = None,
     shown: set[str] | frozenset[str] = frozenset(LAYERS),
     report: list[dict] | tuple = (),
-    follow: dict | None = None,
-    follow_data: str | None = None,
-    ahead: list[tuple[str, str | None, dict]] | tuple = (),
+    follow: Follow | None = None,
 ) -> str:
     """Return the script that draws one date on the mounted map.
 
-    streamlit-folium evaluates it in the map frame instead of a rendered
-    folium ``FeatureGroup`` (``feature_group`` of its component): it removes
-    the previous date's group, then this script adds a new one. The epoch's
-    layers are built by the frame only when ``epoch`` differs from the last
-    one drawn; otherwise the frame reuses them and this call only changes the
-    legend, the recent-change halos and the selection ring.
+    streamlit-folium evaluates it in the map frame instead of a rendered folium
+    ``FeatureGroup``, after removing the last date's group. The frame builds the
+    epoch's layers only when ``epoch`` differs from the last one drawn; else the
+    call only changes the legend, the halos and the selection ring.
 
     Parameters
     ----------
@@ -109,12 +145,9 @@ def date_script(
         of the dataset's :func:`dashboard.map.payload.town_table` (names and
         positions, which ``data`` points into); each None when the frame
         holds it already (:func:`dashboard.map.mount.frame_holds`).
-    towns_id : str
-        Identifies the town table.
-    title : str
-        Legend title (carries the date).
-    date : str
-        ``YYYY-MM-DD``, set as ``window.__frontlineDate`` in the frame.
+    towns_id, title, date : str
+        Identifies the town table; the legend's title (:func:`map_title`); the
+        date, ``YYYY-MM-DD``, set as ``window.__frontlineDate`` in the frame.
     recent_ids : set of str
         Places that changed in the recent window: highlighted.
     selected : str, optional
@@ -124,29 +157,20 @@ def date_script(
     report : list of dict
         Places named in the news report being checked (``lat``, ``lon``,
         ``name``): each is ringed, whether or not the data has it.
-    follow : dict, optional
-        Lets the frame draw the slider's next date itself, before the run for it
-        comes back: ``table`` (the id of the dataset's
-        :func:`dashboard.map.payload.follow_table`), ``prefix`` and ``suffix``
-        (an epoch's id is ``prefix + start + suffix``), ``slider``, ``next`` and
-        ``prev`` (the keys of the date slider and the change buttons). None
-        (compare mode, tests): the frame draws only the dates the app sends.
-    follow_data : str, optional
-        :func:`parse_expression` of the follow table; None when the frame holds it.
-    ahead : list of (str, str or None, dict)
-        The epochs next to the date's, sent ahead of time: their id, their data
-        (None when the frame holds it) and their payload (for the legend).
+    follow : Follow, optional
+        Lets the frame draw the next steps itself (None: only what the app sends).
 
     Returns
     -------
     str
         JavaScript; every string in it is JSON made safe for a script.
     """
+    # The legend without its title, which changes every step and goes as
+    # text: the frame then rebuilds the legend only when its rows change.
+    legend = legend_html(payload["legend"], title="", shown=shown)
     options = {
         "date": date,
-        # The legend without its title, which changes every step and goes as
-        # text: the frame then rebuilds the legend only when its rows change.
-        "legend": legend_html(payload["legend"], title="", shown=shown),
+        "legend": legend,
         "title": title,
         "shown": [k for k in LAYERS if k in shown],
         "recent": sorted(recent_ids),
@@ -157,21 +181,13 @@ def date_script(
         "selected_style": LIVE_SELECTED_STYLE,
         "keep": FRAME_EPOCHS,
         "towns": towns_id,
-        "follow": None,
+        "follow": None if follow is None else follow.options(epoch, legend, shown),
     }
-    if follow is not None:
-        # Each epoch's legend; null: the same as this date's (as in most epochs).
-        legends: dict[str, str | None] = {epoch: None}
-        for other, _, other_payload in ahead:
-            html = legend_html(other_payload["legend"], title="", shown=shown)
-            legends[other] = None if html == options["legend"] else html
-        options["follow"] = {**follow, "title": TITLE, "legends": legends}
-    later = ", ".join(f"[{script_json(other)}, {deferred(d)}]" for other, d, _ in ahead)
+    rest = "null, []" if follow is None else follow.script_args()
     return (
         "var feature_group_feature_group_0 = L.layerGroup();\n"
         f"window.__fa.draw(map_div, feature_group_feature_group_0, {script_json(epoch)}, "
-        f"{deferred(data)}, {script_json(options)}, {deferred(towns)}, "
-        f"{deferred(follow_data)}, [{later}]);\n"
+        f"{deferred(data)}, {script_json(options)}, {deferred(towns)}, {rest});\n"
         "map_div.addLayer(feature_group_feature_group_0);\n"
         # streamlit-folium has already removed the previous groups from the map.
         "window.feature_group = [feature_group_feature_group_0];\n"

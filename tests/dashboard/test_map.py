@@ -253,14 +253,16 @@ def test_a_date_script_without_data_tells_the_frame_to_use_its_own(payload):
 
 
 def test_a_date_script_with_follow_sends_the_epochs_ahead_and_their_legends(payload):
-    follow = {
-        "table": "k/follow",
-        "prefix": "k/",
-        "suffix": "/*",
-        "slider": "date",
-        "next": "next_change",
-        "prev": "prev_change",
-    }
+    follow = map_script.Follow(
+        table="k/follow",
+        data="JSON.parse('{}')",
+        prefix="k/",
+        suffix="/*",
+        ahead=(
+            ("k/2016-04-01/*", "JSON.parse('[1]')", payload),
+            ("k/2016-03-01/*", None, payload),
+        ),
+    )
     script = map_script.date_script(
         payload,
         epoch="k/2016-03-27/*",
@@ -270,8 +272,6 @@ def test_a_date_script_with_follow_sends_the_epochs_ahead_and_their_legends(payl
         title=map_script.map_title("2016-03-27"),
         date="2016-03-27",
         follow=follow,
-        follow_data="JSON.parse('{}')",
-        ahead=[("k/2016-04-01/*", "JSON.parse('[1]')", payload), ("k/2016-03-01/*", None, payload)],
     )
     # The follow table, then the epochs ahead, each deferred (or null when held).
     assert "function () { return JSON.parse('{}'); }, [" in script

@@ -15,6 +15,7 @@ import streamlit_folium
 
 from dashboard import charts
 from dashboard.map import assets, mount
+from dashboard.map import follow as map_follow
 from dashboard.map import payload as map_payload
 from dashboard.map import script as map_script
 from dashboard.map.mount import nearest_town
@@ -164,7 +165,7 @@ def test_the_follow_table_gives_the_frame_what_the_app_would_draw(builtin):
     key = cache.fingerprint(builtin)
     towns = cache.towns_for_frame(builtin, key)
     ids = sorted(towns.index, key=towns.index.get)
-    table = json.loads(map_payload.follow_table(builtin, towns.index, cache.RECENT_DAYS))
+    table = json.loads(map_follow.follow_table(builtin, towns.index, cache.RECENT_DAYS))
     epoch_starts = [d.date() for d in epochs(builtin)["start"]]
     assert [EPOCH + dt.timedelta(days=d) for d in table["starts"]] == epoch_starts
     changes = cache.change_days(builtin, key)
