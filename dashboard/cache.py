@@ -129,7 +129,7 @@ def towns_for_frame(_dataset: Dataset, key: str) -> TownTable:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def follow_for_frame(_dataset: Dataset, key: str) -> TownTable:
     """What the map frame needs to draw a new date itself
-    (:func:`dashboard.map.payload.follow_table`), made once for every session.
+    (:func:`dashboard.map.follow.follow_table`), made once for every session.
 
     Parameters
     ----------
