@@ -14,6 +14,7 @@ from geodata.territory import DEFAULT_MAX_REACH_KM
 from geodata.version import DATA_VERSION, data_version_text
 
 from . import cache, charts, compare_view, panels, state
+from .compare_panel import show_compare
 from .export_panel import export_panel
 from .map.mount import frame_holds, show_map
 from .map.script import Follow, date_script, map_title
@@ -96,13 +97,14 @@ def _select(clicked: str | None) -> None:
 def _ahead(dataset: Dataset, key: str, stamp: pd.Timestamp, shown_factions) -> tuple:
     """The epochs a step is likely to reach next (the one after the date's and the one
     before), if made already: a run never waits for them. The frame then draws such a
-    step itself. Each as :class:`dashboard.map.script.Follow` wants it."""
+    step itself. Each as :class:`dashboard.map.script.Follow` wants it, with its start."""
     out = []
     changes = cache.change_days(dataset, key)
     for epoch in cache.neighbour_epochs(changes, stamp, ahead=1, behind=1):
         near = cache.ready_epoch(dataset, key, epoch, shown_factions)
         if near is not None:
-            out.append((near.id, None if frame_holds(near.id) else near.data, near.payload))
+            data = None if frame_holds(near.id) else near.data
+            out.append((near.id, data, near.payload, epoch))
     return tuple(out)
 
 
@@ -117,22 +119,19 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
     towns = cache.towns_for_frame(dataset, key)
     # Each table or epoch is sent only when the frame lacks it, asked in the
     # order in which the frame looks them up: the town table, the follow
-    # table, the date's epoch, the epochs next to it.
+    # table, the date's epoch, the epochs next to it (then compare mode's).
     towns_data = None if frame_holds(towns.id) else towns.data
-    follow = None
-    if before is None:  # compare mode redraws both maps together: no follow
-        table = cache.follow_for_frame(dataset, key)
-        follow_data = None if frame_holds(table.id) else table.data
+    table = cache.follow_for_frame(dataset, key)
+    follow_data = None if frame_holds(table.id) else table.data
     data = None if frame_holds(layers.id) else layers.data
-    if before is None:
-        prefix, suffix = cache.epoch_id(key, "|", shown_factions).split("|")
-        follow = Follow(
-            table=table.id,
-            data=follow_data,
-            prefix=prefix,
-            suffix=suffix,
-            ahead=_ahead(dataset, key, stamp, shown_factions),
-        )
+    prefix, suffix = cache.epoch_id(key, "|", shown_factions).split("|")
+    follow = Follow(
+        table=table.id,
+        data=follow_data,
+        prefix=prefix,
+        suffix=suffix,
+        ahead=_ahead(dataset, key, stamp, shown_factions),
+    )
     script = date_script(
         layers.payload,
         towns_id=towns.id,
@@ -150,14 +149,21 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
     comparison = None
     if before is not None:
         extra, comparison = compare_view.compare_script(
-            dataset, key, before, date, factions=shown_factions, shown=state.shown_layers()
+            dataset,
+            key,
+            before,
+            date,
+            factions=shown_factions,
+            shown=state.shown_layers(),
+            epoch=layers.id,
+            ahead=tuple((start, epoch) for epoch, _, _, start in follow.ahead),
         )
         script += extra
     else:
         script += compare_view.HIDE_SCRIPT
     _select(show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent()))
     if comparison is not None:
-        compare_view.show_compare(dataset, comparison)
+        show_compare(dataset, comparison)
     panels.show_changes(cache.change_log(dataset, key), stamp)
     # Lazy: the panel's many widgets are built only while it is open, so
     # slider steps do not redraw them (see bench/RESULTS.md).
@@ -231,10 +237,29 @@ def _main_view(dataset: Dataset, key: str) -> None:
     )
     state.sync_query_params()
     # While the user looks at this date, get the next epochs ready.
-    neighbours = cache.neighbour_epochs(changes, stamp)
-    cache.warm_epochs(dataset, key, neighbours, shown_factions)
+    _warm_next(dataset, key, stamp, before, shown_factions)
+
+
+def _warm_next(dataset: Dataset, key: str, stamp, before, shown_factions) -> None:
+    """Queue the epochs next to the date (in compare mode each with its
+    comparison), the nearest first (:func:`dashboard.cache.warm`)."""
+    neighbours = cache.neighbour_epochs(cache.change_days(dataset, key), stamp)
+    jobs = cache.epoch_jobs(dataset, key, neighbours, shown_factions)
     if before is not None:
-        compare_view.warm_comparisons(dataset, key, before, neighbours)
+        compared = dict(compare_view.comparison_jobs(dataset, key, before, neighbours))
+        jobs = [
+            j
+            for job in jobs
+            for j in (job, *[(n, fn) for n, fn in compared.items() if n[-1] == job[0][2]])
+        ]
+    cache.warm(jobs, owner=_session_id())
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else ""
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ changes of control — so moving the date within an epoch recomputes nothing.
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import hashlib
 import logging
@@ -41,6 +42,8 @@ __all__ = [
     "epoch_payload",
     "ready_epoch",
     "recent_place_ids",
+    "warm",
+    "epoch_jobs",
     "warm_epochs",
     "neighbour_epochs",
     "epoch_key",
@@ -220,39 +223,73 @@ def ready_epoch(
 # "Next change" and play find them ready. One worker, so that warming never
 # takes more than one core from the runs users wait for.
 _WARMER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontline-warm")
-_WARMING: set[tuple] = set()
+# Queued jobs by name: (owner, generation) of the last call that asked for them.
+_WARMING: dict[tuple, tuple] = {}
+_GENERATION: dict[str, int] = {}
 _WARMING_LOCK = threading.Lock()
 # The epochs epoch_payload made lately, oldest first: as many as its cache keeps.
 _READY: dict[tuple, None] = {}
 _READY_KEEP = 12
 
 
-def _warm(dataset: Dataset, job: tuple) -> None:
+def _run_job(name: tuple, fn) -> None:
+    with _WARMING_LOCK:
+        owner, generation = _WARMING[name]
+        stale = _GENERATION.get(owner) != generation
     try:
-        epoch_payload(dataset, *job)
-        control_state(dataset, job[0], job[1])
+        if not stale:
+            fn()
     except Exception:  # noqa: BLE001 - the run that needs it will compute it and report
-        _LOG.debug("warming epoch %s failed", job, exc_info=True)
+        _LOG.debug("warming %s failed", name, exc_info=True)
     finally:
         with _WARMING_LOCK:
-            _WARMING.discard(job)
+            _WARMING.pop(name, None)
+
+
+def warm(jobs: list[tuple], owner: str = "") -> None:
+    """Run ``jobs``, ``(name, function)`` pairs, on the background worker, in order.
+
+    A job already queued is not queued again. Each call supersedes the same
+    ``owner``'s earlier calls (a session: the user has moved on): their jobs
+    that have not started are skipped, unless this call asks for them too. So
+    a user stepping quickly keeps the worker on the epochs next to where they
+    are, not on a backlog of epochs they have left.
+    """
+    with _WARMING_LOCK:
+        generation = _GENERATION[owner] = _GENERATION.get(owner, 0) + 1
+        for name, fn in jobs:
+            queued = name in _WARMING
+            _WARMING[name] = (owner, generation)
+            if not queued:
+                _WARMER.submit(_run_job, name, fn)
+
+
+def epoch_jobs(
+    dataset: Dataset, key: str, epochs: list[str], factions: tuple[str, ...] | None
+) -> list[tuple]:
+    """:func:`warm`'s jobs that make these epochs' :func:`epoch_payload` and
+    :func:`control_state`."""
+
+    def job(epoch):
+        epoch_payload(dataset, key, epoch, factions)
+        control_state(dataset, key, epoch)
+
+    return [(("epoch", key, e, factions), functools.partial(job, e)) for e in epochs]
 
 
 def warm_epochs(
-    dataset: Dataset, key: str, epochs: list[str], factions: tuple[str, ...] | None
+    dataset: Dataset,
+    key: str,
+    epochs: list[str],
+    factions: tuple[str, ...] | None,
+    owner: str = "",
 ) -> None:
-    """Compute these epochs' :func:`epoch_payload` in the background.
+    """Compute these epochs' :func:`epoch_payload` in the background (:func:`warm`).
 
     Call it at the end of a run: the epochs a user is likely to open next are
     then cached by the time they ask. Epochs already queued are skipped.
     """
-    for epoch in epochs:
-        job = (key, epoch, factions)
-        with _WARMING_LOCK:
-            if job in _WARMING:
-                continue
-            _WARMING.add(job)
-        _WARMER.submit(_warm, dataset, job)
+    warm(epoch_jobs(dataset, key, epochs, factions), owner)
 
 
 def neighbour_epochs(changes: list, date, *, ahead: int = 2, behind: int = 1) -> list[str]:

@@ -8,8 +8,12 @@ earlier date's epoch data (the same cached payload the main map uses for
 that epoch) and the land that changed hands to ``dashboard/map/compare.js``,
 which splits the frame, draws the earlier date on a second Leaflet map kept
 in step with the first, hatches the changed land and rings the towns that
-changed. Under the map, :func:`comparison_html` gives the change table with
-source links, and a lazy panel offers the before/after figure and the CSV.
+changed. Under the map, :mod:`dashboard.compare_panel` gives the change table
+with source links, and a lazy panel offers the before/after figure and the CSV.
+
+A step in compare mode is drawn by the frame itself when it holds the next
+epoch and its comparison, which the runs send ahead of time (see
+:func:`compare_script`); the run's script then draws the same again.
 
 Why two maps in one frame rather than a swipe: a report reader compares
 whole regions at once (where did the front move between Palmyra and
@@ -21,15 +25,15 @@ frame, so they move in step without a round trip to the server.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-import logging
 import threading
 
 import pandas as pd
 import shapely
 import streamlit as st
 
-from geodata.compare import Comparison, changes_csv, compare, faction_label
+from geodata.compare import Comparison, compare
 from geodata.dataset import Dataset
 from geodata.events import format_date
 from geodata.factions import UNKNOWN, faction_color
@@ -44,9 +48,10 @@ from geodata.values import rounded
 
 from . import cache
 from .map.base import PANES
+from .map.mount import frame_holds
 from .map.payload import parse_expression, script_json
 from .map.script import FRAME_EPOCHS, deferred
-from .safe import esc, link, md
+from .safe import md
 
 __all__ = [
     "HIDE_SCRIPT",
@@ -55,18 +60,18 @@ __all__ = [
     "comparison",
     "change_layer",
     "compare_script",
-    "comparison_html",
-    "show_compare",
-    "warm_comparisons",
+    "ready_change",
+    "comparison_jobs",
 ]
 
 #: Leaves compare mode in the frame (a no-op when it is off).
 HIDE_SCRIPT = "if (window.__faCompare) { window.__faCompare.hide(map_div); }\n"
 
 _DIGITS = 4
-_LOG = logging.getLogger(__name__)
-_WARMING: set[tuple] = set()
-_WARMING_LOCK = threading.Lock()
+_READY_LOCK = threading.Lock()
+# The comparisons the warmer made lately (key, start, epoch), oldest first.
+_READY: dict[tuple, None] = {}
+_READY_KEEP = 12
 
 
 def default_from(date: dt.date, first: dt.date) -> dt.date:
@@ -172,36 +177,87 @@ def change_layer(
 
 
 def _warm(dataset: Dataset, key: str, start: str, end: str) -> None:
-    try:
-        c = comparison(dataset, key, start, end)
-        change_layer(
-            dataset, key, cache.epoch_key(dataset, start), cache.epoch_key(dataset, end), c
-        )
-    except Exception:  # noqa: BLE001 - the run that needs it will compute it and report
-        _LOG.debug("warming comparison %s..%s failed", start, end, exc_info=True)
-    finally:
-        with _WARMING_LOCK:
-            _WARMING.discard((key, start, end))
+    c = comparison(dataset, key, start, end)
+    change_layer(dataset, key, cache.epoch_key(dataset, start), cache.epoch_key(dataset, end), c)
+    with _READY_LOCK:
+        _READY[(key, start, end)] = None
+        while len(_READY) > _READY_KEEP:
+            _READY.pop(next(iter(_READY)))
 
 
-def warm_comparisons(dataset: Dataset, key: str, start: dt.date, ends: list[str]) -> None:
-    """Compute the comparisons of ``start`` with each of ``ends`` in the background.
+def _after_note(a: pd.Timestamp, c: Comparison) -> str:
+    """The later map's note under its date."""
+    return (
+        f"hatched: changed hands since {format_date(a)}"
+        if len(c.land)
+        else ("no town changed hands")
+    )
 
-    Call it at the end of a run in compare mode, with the epochs next to the
+
+def ready_change(dataset: Dataset, key: str, start: str, epoch: str):
+    """The comparison of ``start`` with the epoch starting on ``epoch`` for the map
+    frame, if the warmer made it lately, else None: ``(change id, its data, the
+    towns that changed, the later map's note)``.
+
+    Within an epoch no town changes hands, so the comparison with the epoch's
+    first day is the comparison with each of its days (a test checks it): the
+    frame can draw it for any day of that epoch (compare.js, "follow").
+    """
+    with _READY_LOCK:
+        ready = (key, start, epoch) in _READY
+    if not ready or epoch <= start:
+        return None
+    c = comparison(dataset, key, start, epoch)
+    change_id, data = change_layer(dataset, key, cache.epoch_key(dataset, start), epoch, c)
+    return change_id, data, list(c.changes["place_id"]), _after_note(pd.Timestamp(start), c)
+
+
+def comparison_jobs(dataset: Dataset, key: str, start: dt.date, ends: list[str]) -> list:
+    """:func:`dashboard.cache.warm`'s jobs that make the comparisons of ``start``
+    with each of ``ends`` (epoch starts after it) and their changed land.
+
+    Queue them at the end of a run in compare mode, with the epochs next to the
     date (:func:`dashboard.cache.neighbour_epochs`): "Next change" and play
-    then find the comparison, and the changed land, ready. Queued on the same
-    single worker as :func:`dashboard.cache.warm_epochs`, after it.
+    then find the comparison, and the changed land, ready, and the runs send
+    them to the frame ahead of time (:func:`compare_script`).
     """
     first = start.strftime("%Y-%m-%d")
-    for end in ends:
-        job = (key, first, end)
-        if end <= first:
-            continue
-        with _WARMING_LOCK:
-            if job in _WARMING:
-                continue
-            _WARMING.add(job)
-        cache._WARMER.submit(_warm, dataset, key, first, end)
+    return [
+        (("comparison", key, first, end), functools.partial(_warm, dataset, key, first, end))
+        for end in ends
+        if end > first
+    ]
+
+
+def _changes_ahead(dataset: Dataset, key: str, first: str, ahead: tuple) -> tuple[list, list]:
+    """The comparisons of ``first`` with the epochs ahead that the warmer made: the
+    options the frame reads (``o.ahead``) and the script's list of their land."""
+    later, later_data = [], []
+    for start, epoch in ahead:
+        ready = ready_change(dataset, key, first, start)
+        if ready is not None:
+            cid, cdata, changed, note = ready
+            later.append({"epoch": epoch, "change": cid, "changed": changed, "note": note})
+            data = None if frame_holds(cid) else cdata
+            later_data.append(f"[{script_json(cid)}, {deferred(data)}]")
+    return later, later_data
+
+
+def _before_options(a: pd.Timestamp, shown: set[str], towns: str) -> dict:
+    """The earlier map's options for its own atlas (``atlas.js``'s draw)."""
+    return {
+        "date": a.strftime("%Y-%m-%d"),
+        "legend": None,
+        "title": "",
+        "shown": [k for k in ("territories", "fronts", "towns", "labels") if k in shown],
+        "recent": [],
+        "selected": None,
+        # The earlier map shows no halo and no selection (both lists empty).
+        "recent_style": {k: LIVE_RECENT_STYLE[k] for k in ("radius", "fillColor")},
+        "selected_style": {k: LIVE_SELECTED_STYLE[k] for k in ("radius", "fill", "color")},
+        "towns": towns,
+        "keep": FRAME_EPOCHS,
+    }
 
 
 def compare_script(
@@ -212,9 +268,17 @@ def compare_script(
     *,
     factions: tuple[str, ...] | None,
     shown: set[str],
+    epoch: str = "",
+    ahead: tuple = (),
 ) -> tuple[str, Comparison]:
     """The script that draws compare mode on the mounted map, after the date's
     script; and the comparison it shows.
+
+    With the comparisons of the epochs next to the date's (when the warmer has
+    made them), the frame draws a step's changed land and rings itself, as it
+    draws the later map (``compare.js``, "follow"). Each epoch's data and the
+    changed land are sent only when the frame does not hold them
+    (:func:`dashboard.map.mount.frame_holds`).
 
     Parameters
     ----------
@@ -227,13 +291,24 @@ def compare_script(
         Factions shown (None: all).
     shown : set of str
         Layers shown (see :data:`geodata.style.LAYERS`).
+    epoch : str
+        The id of the later map's epoch (:func:`dashboard.cache.epoch_id`).
+    ahead : tuple of (str, str)
+        The epochs next to the date's that the frame was sent: (start, id).
     """
     a, b = pd.Timestamp(start), pd.Timestamp(end)
-    c = comparison(dataset, key, a.strftime("%Y-%m-%d"), b.strftime("%Y-%m-%d"))
+    first = a.strftime("%Y-%m-%d")
+    c = comparison(dataset, key, first, b.strftime("%Y-%m-%d"))
     epoch_a, epoch_b = cache.epoch_key(dataset, a), cache.epoch_key(dataset, b)
     before = cache.epoch_payload(dataset, key, epoch_a, factions)
     towns = cache.towns_for_frame(dataset, key)
     change_id, change_data = change_layer(dataset, key, epoch_a, epoch_b, c)
+    # In the order compare.js stores them: the earlier map's town table and
+    # epoch (its own store), then the changed land now and ahead (the main map's).
+    towns_data = None if frame_holds(towns.id, "_frame_left") else towns.data
+    before_data = None if frame_holds(before.id, "_frame_left") else before.data
+    change_data = None if frame_holds(change_id) else change_data
+    later, later_data = _changes_ahead(dataset, key, first, ahead)
     options = {
         "from": a.strftime("%Y-%m-%d"),
         "to": b.strftime("%Y-%m-%d"),
@@ -242,198 +317,19 @@ def compare_script(
         "shown": sorted(shown),
         "changed": list(c.changes["place_id"]),
         "ring_style": LIVE_CHANGED_RING_STYLE,
-        "before": {
-            "date": a.strftime("%Y-%m-%d"),
-            "legend": None,
-            "title": "",
-            "shown": [k for k in ("territories", "fronts", "towns", "labels") if k in shown],
-            "recent": [],
-            "selected": None,
-            # The earlier map shows no halo and no selection (both lists empty).
-            "recent_style": {k: LIVE_RECENT_STYLE[k] for k in ("radius", "fillColor")},
-            "selected_style": {k: LIVE_SELECTED_STYLE[k] for k in ("radius", "fill", "color")},
-            "towns": towns.id,
-            "keep": FRAME_EPOCHS,
-        },
+        "before": _before_options(a, shown, towns.id),
         "before_title": f"Before: {format_date(a)}",
         "before_note": "",
         "after_title": f"After: {format_date(b)}",
-        "after_note": f"hatched: changed hands since {format_date(a)}"
-        if len(c.land)
-        else "no town changed hands",
+        "after_note": _after_note(a, c),
+        "epoch": epoch,
+        "ahead": later,
+        "keep": FRAME_EPOCHS,
     }
     script = (
         f"window.__faCompare.show(map_div, {script_json(before.id)}, "
-        f"{deferred(before.data)}, {script_json(change_id)}, "
-        f"{deferred(change_data)}, {script_json(options)}, {deferred(towns.data)});\n"
+        f"{deferred(before_data)}, {script_json(change_id)}, "
+        f"{deferred(change_data)}, {script_json(options)}, {deferred(towns_data)}, "
+        f"[{', '.join(later_data)}]);\n"
     )
     return script, c
-
-
-# --------------------------------------------------------------------------- panel
-
-
-_CSS = (
-    "<style>"
-    ".fa-compare .fa-summary { font-size: .95rem; margin: .2rem 0 .5rem 0; }"
-    ".fa-compare .fa-scroll { max-height: 460px; overflow-y: auto; }"
-    ".fa-panel.fa-compare ul.fa-changes li { font-size: .78rem; padding: 1px 0; border: none; }"
-    ".fa-panel.fa-compare .fa-when { min-width: 0; margin-right: .4rem; }"
-    ".fa-compare td { font-size: .82rem; }"
-    "</style>"
-)
-
-
-def _chip(code) -> str:
-    color = UNKNOWN_COLOR if code in (None, UNKNOWN) else faction_color(code)
-    return f"<span class='fa-chip' style='background:{esc(color)}'></span>"
-
-
-def _holder(code) -> str:
-    return f"{_chip(code)}{esc(faction_label(code))}"
-
-
-def _when(event: dict) -> str:
-    return format_date(pd.Timestamp(event["date"]), event.get("date_precision") or "day")
-
-
-def _events(items: list[dict]) -> str:
-    out = []
-    for e in items:
-        source = link(e.get("source_url"), e.get("source_title") or "source")
-        out.append(
-            f"<li><span class='fa-when'>{esc(_when(e))}</span>{esc(e['kind'])}: "
-            f"{esc(faction_label(e.get('from_faction')))} → "
-            f"{esc(faction_label(e.get('to_faction')))} "
-            f"<span class='fa-note'>({source})</span></li>"
-        )
-    return f"<ul class='fa-changes'>{''.join(out)}</ul>"
-
-
-def _km2(value: float) -> str:
-    return "0" if round(value) == 0 else f"{value:+,.0f}"
-
-
-def comparison_html(c: Comparison) -> str:
-    """The change table of a comparison, escaped: the summary, the towns that
-    changed hands (from, to, the capture's date, every event between with its
-    source), the towns that came back, and the area per faction."""
-    rows = []
-    for r in c.changes.itertuples(index=False):
-        when = (
-            format_date(pd.Timestamp(r.date), r.date_precision or "day")
-            if not pd.isna(r.date)
-            else ""
-        )
-        source = link(r.source_url, r.source_title or "source") if r.event_id else ""
-        rows.append(
-            f"<tr data-place='{esc(r.place_id)}'><td><b>{esc(r.name)}</b></td>"
-            f"<td>{_holder(r.from_faction)}</td><td>{_holder(r.to_faction)}</td>"
-            f"<td>{esc(when)}<div class='fa-note'>{source}</div></td>"
-            f"<td>{_events(r.events)}</td></tr>"
-        )
-    if rows:
-        table = (
-            "<div class='fa-scroll'><table class='fa-compare-changes'><thead><tr><th>Town</th>"
-            "<th>From</th><th>To</th><th>Captured</th><th>Events between, with sources</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        )
-    else:
-        table = "<p class='fa-note'>No town changed hands between the two dates.</p>"
-    back = ""
-    if len(c.returned):
-        items = []
-        for r in c.returned.itertuples(index=False):
-            path = " → ".join(faction_label(h) for h in r.path)
-            items.append(
-                f"<li data-place='{esc(r.place_id)}'><b>{esc(r.name)}</b>: {esc(path)}"
-                f"{_events(r.events)}</li>"
-            )
-        back = (
-            "<p class='fa-heading'>Changed hands and came back</p>"
-            f"<ul class='fa-changes fa-returned'>{''.join(items)}</ul>"
-        )
-    area_rows = []
-    tiers = c.areas.set_index(["faction", "tier"])
-    for r in c.faction_areas().itertuples(index=False):
-
-        def tier(name, r=r):
-            k = (r.faction, name)
-            return _km2(tiers.loc[k, "change_km2"]) if k in tiers.index else "–"
-
-        area_rows.append(
-            f"<tr><td>{_holder(r.faction)}</td><td>{r.from_km2:,.0f}</td><td>{r.to_km2:,.0f}</td>"
-            f"<td><b>{esc(_km2(r.change_km2))}</b></td><td>{esc(tier('core'))}</td>"
-            f"<td>{esc(tier('nominal'))}</td><td>{r.gained_km2:,.0f} / {r.lost_km2:,.0f}</td></tr>"
-        )
-    areas = (
-        "<p class='fa-heading'>Area per faction (km²)</p>"
-        "<table class='fa-compare-areas'><thead><tr><th>Faction</th>"
-        f"<th>{esc(format_date(c.start))}</th><th>{esc(format_date(c.end))}</th>"
-        "<th>Change</th><th>core</th><th>nominal</th><th>gained / lost</th></tr></thead>"
-        f"<tbody>{''.join(area_rows)}</tbody></table>"
-        "<div class='fa-note'>Areas on each date are the estimated territories (as in the area "
-        "chart); gained and lost are the hatched land of the towns that changed hands.</div>"
-    )
-    return (
-        _CSS + "<div class='fa-panel fa-compare'>"
-        f"<p class='fa-heading'>{esc(c.title)}</p>"
-        f"<p class='fa-summary'>{esc(c.summary)}</p>{table}{back}{areas}</div>"
-    )
-
-
-def _figure(dataset: Dataset, start: str, end: str, fmt: str) -> bytes:
-    # Deferred: matplotlib takes about a second to import, and only this download needs it.
-    from geodata.render.compare import render_comparison
-
-    return render_comparison(dataset, compare(dataset, start, end), fmt=fmt)
-
-
-def _csv(dataset: Dataset, start: str, end: str) -> bytes:
-    return changes_csv(compare(dataset, start, end))
-
-
-def show_compare(dataset: Dataset, c: Comparison) -> None:
-    """Place the change table and, while its panel is open, the downloads."""
-    st.html(comparison_html(c))
-    downloads = st.expander(
-        "Download the before/after figure and the change table",
-        key="compare_download_open",
-        on_change="rerun",
-    )
-    if not downloads.open:
-        return
-    start, end = c.start.strftime("%Y-%m-%d"), c.end.strftime("%Y-%m-%d")
-    name = f"frontline-compare-{start}-to-{end}"
-    with downloads:
-        cols = st.columns(4)
-        # Made only when clicked (a figure takes seconds); the callables hold
-        # plain values, never session state.
-        for col, fmt, mime in zip(
-            cols[:3],
-            ("png", "svg", "pdf"),
-            ("image/png", "image/svg+xml", "application/pdf"),
-            strict=True,
-        ):
-            col.download_button(
-                f"Figure ({fmt.upper()})",
-                data=lambda fmt=fmt: _figure(dataset, start, end, fmt),
-                file_name=f"{name}.{fmt}",
-                mime=mime,
-                key=f"compare_dl_{fmt}",
-                on_click="ignore",
-                icon=":material/download:",
-            )
-        cols[3].download_button(
-            "Change table (CSV)",
-            data=lambda: _csv(dataset, start, end),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            key="compare_dl_csv",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-        st.caption(
-            "Both maps show Syria and Iraq; the figure lists up to 16 towns, the CSV all of "
-            "them with every event between the dates."
-        )

@@ -544,6 +544,10 @@ window.__faMake = function makeAtlas(settings) {
     window.__faFollow.drawn += 1;
     window.__frontlineDate = opts.date;
     window.__faStats = stats;
+    // Compare mode: the changed land and rings of the new date (compare.js).
+    if (window.__faCompare && window.__faCompare.step) {
+      window.__faCompare.step(map, {date: opts.date, long: longDate(day), epoch: id});
+    }
   }
 
   // The run's script for a date the frame drew itself: did it draw the same?
@@ -629,7 +633,16 @@ window.__faMake = function makeAtlas(settings) {
   }
 
   if (!secondary) { window.__faFollow = {drawn: 0, confirmed: 0, mismatches: 0, lead: null, last: null}; }
+  // For compare mode (compare.js), whose changed land shares this store: the
+  // data of an id as stored() keeps it (null when missing), a look without
+  // reordering, and a request for data the frame lost.
+  function keep(id, data, n) {
+    var entry = stored(id, data, n);
+    return entry ? entry.data : null;
+  }
+
   return {draw: draw, towns: towns, position: position, forget: forget,
+          keep: keep, peek: peek, ask: requestData,
           stored: function () { return store.map(function (e) { return e.id; }); }};
 };
 window.__fa = window.__faMake();

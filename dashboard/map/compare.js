@@ -10,6 +10,11 @@
  * both maps ring the towns that changed hands. Out of compare mode the
  * script calls window.__faCompare.hide, which gives the main map the whole
  * frame again. Nothing is remounted: the second map is made once and kept.
+ * When the main map draws a step itself (atlas.js, "follow"), step() draws
+ * that date's changed land and rings from the comparisons the last run sent
+ * ahead; the run's script then draws the same, and confirmStep() checks it.
+ * The changed land is kept in the main map's store (window.__fa.keep), which
+ * the app mirrors, so it is sent once.
  *
  * Every string from the data reaches the page as text (textContent).
  */
@@ -180,7 +185,37 @@ window.__faCompare = (function () {
     return {id: id, layer: group};
   }
 
-  function show(main, beforeId, beforeData, changeId, changeData, o, towns) {
+  // The changed land, hatched, on the main map (shown with the territories).
+  function paintChange(main, changeId, data, shown) {
+    if (!change || change.id !== changeId) {
+      if (change) { main.removeLayer(change.layer); }
+      change = hatched(main, changeId, data);
+    }
+    if (shown.indexOf('territories') >= 0) {
+      if (!main.hasLayer(change.layer)) { main.addLayer(change.layer); }
+    } else if (main.hasLayer(change.layer)) {
+      main.removeLayer(change.layer);
+    }
+  }
+
+  function clearRings(main) {
+    if (mainRings) { main.removeLayer(mainRings); mainRings = null; }
+    if (left && left.rings) { left.map.removeLayer(left.rings); left.rings = null; }
+  }
+
+  function paintRings(main, changed, style) {
+    clearRings(main);
+    mainRings = rings(window.__fa, changed, style).addTo(main);
+    left.rings = rings(left.atlas, changed, style).addTo(left.map);
+  }
+
+  function setAfter(main, title, note) {
+    if (!mainTitle) { mainTitle = box('', ''); }
+    if (mainTitle._map !== main) { mainTitle.addTo(main); }
+    mainTitle.set(title, note);
+  }
+
+  function show(main, beforeId, beforeData, changeId, changeData, o, towns, ahead) {
     css();
     var t0 = performance.now();
     if (!active) {
@@ -204,34 +239,80 @@ window.__faCompare = (function () {
     if (left.group) { left.map.removeLayer(left.group); }
     left.group = L.layerGroup().addTo(left.map);
     var stats = left.atlas.draw(left.map, left.group, beforeId, beforeData, o.before, towns);
-    if (!change || change.id !== changeId) {
-      if (change) { main.removeLayer(change.layer); }
-      change = hatched(main, changeId, changeData());
-    }
-    if (o.shown.indexOf('territories') >= 0) {
-      if (!main.hasLayer(change.layer)) { main.addLayer(change.layer); }
-    } else if (main.hasLayer(change.layer)) {
-      main.removeLayer(change.layer);
-    }
-    if (mainRings) { main.removeLayer(mainRings); }
-    if (left.rings) { left.map.removeLayer(left.rings); }
-    mainRings = rings(window.__fa, o.changed, o.ring_style).addTo(main);
-    left.rings = rings(left.atlas, o.changed, o.ring_style).addTo(left.map);
+    // The changed land shares the main map's store, in the order the app
+    // counts it (dashboard.map.mount.frame_holds): now's, then the epochs ahead.
+    var fa = window.__fa, data = fa.keep(changeId, changeData, o.keep);
+    (ahead || []).forEach(function (a) { fa.keep(a[0], a[1], o.keep); });
+    if (!data) { fa.ask(changeId); return; }
+    confirmStep(changeId, o);
+    paintChange(main, changeId, data, o.shown);
+    paintRings(main, o.changed, o.ring_style);
     left.title.set(o.before_title, o.before_note);
-    if (!mainTitle) { mainTitle = box('', ''); }
-    if (mainTitle._map !== main) { mainTitle.addTo(main); }
-    mainTitle.set(o.after_title, o.after_note);
+    setAfter(main, o.after_title, o.after_note);
+    last = {o: o, change: changeId, ahead: {}};
+    (o.ahead || []).forEach(function (a) { last.ahead[a.epoch] = a; });
     // For tests and benchmarks.
     window.__faCompareState = {from: o.from, to: o.to, change: changeId,
                                changed: o.changed.slice(), before: stats,
-                               ms: performance.now() - t0};
+                               ms: performance.now() - t0, source: 'app'};
+  }
+
+  // ---------------------------------------------------------------- follow
+  // The main map drew a new date itself (atlas.js, "follow"): draw its
+  // comparison with the earlier date too, from what the last run sent (the
+  // comparisons of the epochs next to its date; within an epoch no town
+  // changes hands, so one comparison serves all its days). Without one, the
+  // hatching and rings go until the run draws them: never a stale comparison.
+  var last = null;      // {o, change, ahead: {epoch id: {change, changed, note}}}
+  var followed = null;  // what step() drew, for the run's script to confirm
+
+  function step(main, s) {
+    if (!active || !last || !left) { return; }
+    var t0 = performance.now(), o = last.o;
+    var c = s.epoch === o.epoch ? {change: last.change, changed: o.changed, note: o.after_note}
+      : last.ahead[s.epoch];
+    var data = c && s.date > o.from ? window.__fa.peek(c.change) : null;
+    var title = 'After: ' + s.long;
+    followed = null;
+    if (!data) {
+      if (change && main.hasLayer(change.layer)) { main.removeLayer(change.layer); }
+      clearRings(main);
+      setAfter(main, title, '');
+      return;
+    }
+    paintChange(main, c.change, data, o.shown);
+    paintRings(main, c.changed, o.ring_style);
+    setAfter(main, title, c.note);
+    followed = {to: s.date, change: c.change, changed: c.changed.join('|'), title: title,
+                note: c.note};
+    window.__faCompareFollow.drawn += 1;
+    window.__faCompareState = {from: o.from, to: s.date, change: c.change,
+                               changed: c.changed.slice(), before: null,
+                               ms: performance.now() - t0, source: 'follow'};
+  }
+
+  // The run's script for a date drawn by step(): did it draw the same?
+  function confirmStep(changeId, o) {
+    if (!followed || followed.to !== o.to) { return; }
+    var app = {to: o.to, change: changeId, changed: o.changed.join('|'), title: o.after_title,
+               note: o.after_note};
+    var same = ['change', 'changed', 'title', 'note'].every(function (k) {
+      return followed[k] === app[k];
+    });
+    if (same) { window.__faCompareFollow.confirmed += 1; } else {
+      window.__faCompareFollow.mismatches += 1;
+      window.__faCompareFollow.last = {frame: followed, app: app};
+    }
+    followed = null;
   }
 
   function hide(main) {
     if (!active) { return; }
     active = false;
+    last = null;
+    followed = null;
     if (change && main.hasLayer(change.layer)) { main.removeLayer(change.layer); }
-    if (mainRings) { main.removeLayer(mainRings); mainRings = null; }
+    clearRings(main);
     if (mainTitle && mainTitle._map) { mainTitle.remove(); }
     split(main, false);
     main.invalidateSize({pan: false});
@@ -246,5 +327,7 @@ window.__faCompare = (function () {
     return {center: left.map.getCenter(), zoom: left.map.getZoom()};
   }
 
-  return {show: show, hide: hide, view: view, left: function () { return left && left.map; }};
+  window.__faCompareFollow = {drawn: 0, confirmed: 0, mismatches: 0, last: null};
+  return {show: show, hide: hide, step: step, view: view,
+          left: function () { return left && left.map; }};
 })();

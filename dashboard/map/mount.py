@@ -28,7 +28,16 @@ from .assets import ATLAS_JS_URL, BASE_DATA_URL, LEAFLET_CSS_URL, LEAFLET_JS_URL
 from .base import base_map
 from .script import FRAME_EPOCHS
 
-__all__ = ["MAP_KEY", "MAP_HEIGHT", "SF_PARTS", "nearest_town", "frame_holds", "show_map"]
+__all__ = [
+    "MAP_KEY",
+    "MAP_HEIGHT",
+    "SF_PARTS",
+    "FRAME_STORES",
+    "nearest_town",
+    "forget_frame",
+    "frame_holds",
+    "show_map",
+]
 
 MAP_KEY = "atlas-map"
 MAP_HEIGHT = 640
@@ -128,12 +137,24 @@ def _rendered_base(extent) -> _RenderedBase:
         },
     )
     if cached is not None:  # a new base mounts a new frame, which holds no data
-        st.session_state["_frame_epochs"] = []
+        forget_frame()
     st.session_state["_rendered_base"] = (key, base)
     return base
 
 
-def frame_holds(epoch_id: str) -> bool:
+#: The frame's stores that :func:`frame_holds` mirrors: the main map's
+#: (``window.__fa``: epochs, town and follow tables, compare mode's changed land)
+#: and compare mode's earlier map's (its own atlas: its epochs and town table).
+FRAME_STORES = ("_frame_epochs", "_frame_left")
+
+
+def forget_frame() -> None:
+    """The frame holds nothing (a new frame, or one that lost its data)."""
+    for store in FRAME_STORES:
+        st.session_state[store] = []
+
+
+def frame_holds(epoch_id: str, store: str = "_frame_epochs") -> bool:
     """Whether the map frame holds this epoch's data (or this town table); either way
     it is its latest now.
 
@@ -143,9 +164,9 @@ def frame_holds(epoch_id: str) -> bool:
     send the data.
     When the frame lacks data it was believed to hold (it was remounted, or
     the page skipped a step), it asks for it and :func:`show_map` starts the
-    list afresh.
+    list afresh. ``store`` is one of :data:`FRAME_STORES`.
     """
-    held = st.session_state.setdefault("_frame_epochs", [])
+    held = st.session_state.setdefault(store, [])
     found = epoch_id in held
     if found:
         held.remove(epoch_id)
@@ -216,7 +237,7 @@ def show_map(script: str, *, towns: list[dict], extent: tuple[float, float, floa
     if missing.get("nonce") and missing["nonce"] != st.session_state.get("_frame_missing"):
         # The frame lacks an epoch's data: send it again, and whatever comes next.
         st.session_state["_frame_missing"] = missing["nonce"]
-        st.session_state["_frame_epochs"] = []
+        forget_frame()
         st.rerun(scope="fragment")
     click = (output or {}).get("last_object_clicked")
     if not click or click == st.session_state.get("_last_click"):

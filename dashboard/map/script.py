@@ -82,9 +82,10 @@ class Follow:
     ``table`` names the dataset's :func:`dashboard.map.follow.follow_table` and
     ``data`` is its :func:`parse_expression` (None when the frame holds it); an
     epoch's id is ``prefix + start + suffix``; ``ahead`` holds the epochs next
-    to the date's, sent ahead of time: ``(id, data or None when held, payload)``
-    (the payload for the legend); ``slider``, ``next`` and ``prev`` are the keys
-    of the date slider and the change buttons the frame watches.
+    to the date's, sent ahead of time: ``(id, data or None when held, payload,
+    start)`` (the payload for the legend, the epoch's first day); ``slider``,
+    ``next`` and ``prev`` are the keys of the date slider and the change
+    buttons the frame watches.
     """
 
     table: str
@@ -99,7 +100,7 @@ class Follow:
     def options(self, epoch: str, legend: str, shown) -> dict:
         """The frame's ``o.follow``: each epoch's legend (null: the same as ``epoch``'s)."""
         legends: dict[str, str | None] = {epoch: None}
-        for other, _, payload in self.ahead:
+        for other, _, payload, *_ in self.ahead:
             html = legend_html(payload["legend"], title="", shown=shown)
             legends[other] = None if html == legend else html
         keys = {"table": self.table, "prefix": self.prefix, "suffix": self.suffix}
@@ -108,7 +109,7 @@ class Follow:
 
     def script_args(self) -> str:
         """The follow table and the epochs ahead, as the draw call's last arguments."""
-        later = ", ".join(f"[{script_json(i)}, {deferred(d)}]" for i, d, _ in self.ahead)
+        later = ", ".join(f"[{script_json(i)}, {deferred(d)}]" for i, d, *_ in self.ahead)
         return f"{deferred(self.data)}, [{later}]"
 
 

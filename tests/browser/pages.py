@@ -5,6 +5,7 @@ Chromium come from ``bench/harness.py``, shared with the benchmarks)."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from playwright.sync_api import Frame, Page
@@ -78,3 +79,19 @@ def wait_title(frame: Frame, text: str) -> None:
         " return e && e.textContent.includes(t); }",
         arg=text,
     )
+
+
+def wait_idle(page: Page, *, quiet_ms: int = 600) -> None:
+    """Wait until no script run is going on, and none starts for ``quiet_ms``.
+
+    The map reports its bounds once drawn, which reruns the page; a download
+    button clicked during that rerun belongs to the run being replaced.
+    """
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        page.wait_for_selector(idle)
+        page.wait_for_timeout(quiet_ms)
+        if page.locator(idle).count() == 1:
+            return
+    raise TimeoutError("the app did not settle")

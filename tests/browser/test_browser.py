@@ -24,6 +24,7 @@ from tests.browser.pages import (
     map_frame,
     require_chromium,
     strip_frame,
+    wait_idle,
     wait_title,
 )
 from tests.paths import ARTIFACTS, CORPUS, ROOT
@@ -517,22 +518,6 @@ def upload(page: Page, tmp_path: Path, files: dict[str, str | bytes], *, mode: s
         "'Check and load') && !b.disabled)"
     )
     button.click()
-
-
-def wait_idle(page: Page, *, quiet_ms: int = 600) -> None:
-    """Wait until no script run is going on, and none starts for ``quiet_ms``.
-
-    The map reports its bounds once drawn, which reruns the page; a download
-    button clicked during that rerun belongs to the run being replaced.
-    """
-    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        page.wait_for_selector(idle)
-        page.wait_for_timeout(quiet_ms)
-        if page.locator(idle).count() == 1:
-            return
-    raise TimeoutError("the app did not settle")
 
 
 def test_png_export_downloads_a_valid_image(server, page, tmp_path):

@@ -13,8 +13,8 @@ from geodata import load_builtin
 from geodata.compare import compare
 from geodata.events import format_date
 from geodata.factions import faction_color
-from geodata.timeline import change_dates
-from tests.browser.pages import MAP_FRAME, map_frame, require_chromium, wait_title
+from geodata.timeline import change_dates, epoch_of
+from tests.browser.pages import MAP_FRAME, map_frame, require_chromium, wait_idle, wait_title
 from tests.paths import ARTIFACTS
 
 require_chromium()
@@ -174,3 +174,63 @@ def _compare_off(page, frame) -> None:
     frame.wait_for_function("() => window.__faCompareState === null")
     frame.wait_for_function("() => !window.__faLegendCollapsed")
     assert frame.evaluate("() => window.__frontline_mark") == 1
+
+
+FOLLOW_JS = (
+    "() => [Object.assign({}, window.__faFollow), Object.assign({}, window.__faCompareFollow)]"
+)
+
+
+def _hold_comparison(page, frame, ending: str, *, tries: int = 10) -> None:
+    """Step on the spot until the frame holds the changed land ending at ``ending``:
+    a run sends the comparisons next to the date once the server has made them."""
+    slider = page.get_by_role("slider")
+    for _ in range(tries):
+        if any(i.endswith(ending) for i in frame.evaluate("() => window.__fa.stored()")):
+            return
+        title = frame.evaluate("() => window.__faCompareState.to")
+        slider.press("ArrowRight")
+        wait_idle(page)
+        slider.press("ArrowLeft")
+        _wait_compare(frame, title)
+        wait_idle(page)
+    pytest.fail(f"the frame never got the comparison ending {ending}")
+
+
+def test_compare_mode_draws_a_step_itself_and_the_run_agrees(server, page):
+    data = load_builtin()
+    start = "2016-02-27"
+    page.goto(f"{server}/?compare={start}&date=2016-03-29")
+    frame = map_frame(page)
+    _wait_compare(frame, "2016-03-29")
+    wait_idle(page)
+    frame.evaluate("() => { window.__frontline_mark = 1; }")
+    page.get_by_role("slider").focus()
+    # The comparison with the next epoch (1 April 2016), made by the server in the
+    # background and sent with a later run.
+    from_epoch = epoch_of(data, start).strftime("%Y-%m-%d")
+    _hold_comparison(page, frame, f"/{from_epoch}/2016-04-01")
+    for act, day in (
+        (lambda: page.keyboard.press("ArrowRight"), "2016-03-30"),  # within the epoch
+        (lambda: page.get_by_role("button", name="Next change").click(), "2016-04-01"),
+    ):
+        main, before = frame.evaluate(FOLLOW_JS)
+        act()
+        state = _wait_compare(frame, day)
+        # Drawn by the frame: the later map, its changed land and its rings.
+        assert state["source"] == "follow"
+        expected = compare(data, start, day).changes["place_id"]
+        assert state["changed"] == list(expected)
+        wait_idle(page)
+        main_after, after = frame.evaluate(FOLLOW_JS)
+        # Then the run's script drew the very same.
+        assert after["mismatches"] == 0 and main_after["mismatches"] == 0, after["last"]
+        assert after["drawn"] == before["drawn"] + 1
+        assert after["confirmed"] == before["confirmed"] + 1
+        assert main_after["confirmed"] == main["confirmed"] + 1
+        assert frame.evaluate(STATE)["source"] == "app"
+        hatched = frame.locator(".leaflet-change-pane path").count()
+        assert hatched >= 1
+    assert frame.locator("#map_div .fa-when").inner_text().startswith("After: 1 April 2016")
+    assert frame.evaluate("() => window.__frontline_mark") == 1
+    assert page.errors == []

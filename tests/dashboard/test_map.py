@@ -259,8 +259,8 @@ def test_a_date_script_with_follow_sends_the_epochs_ahead_and_their_legends(payl
         prefix="k/",
         suffix="/*",
         ahead=(
-            ("k/2016-04-01/*", "JSON.parse('[1]')", payload),
-            ("k/2016-03-01/*", None, payload),
+            ("k/2016-04-01/*", "JSON.parse('[1]')", payload, "2016-04-01"),
+            ("k/2016-03-01/*", None, payload, "2016-03-01"),
         ),
     )
     script = map_script.date_script(

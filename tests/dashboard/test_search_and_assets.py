@@ -144,6 +144,26 @@ def test_neighbour_epochs_are_warmed_in_the_background(builtin, monkeypatch):
     assert len(built) == len(ahead)
 
 
+def test_a_sessions_new_warming_skips_what_it_no_longer_needs():
+    import threading
+
+    from dashboard import cache
+
+    gate, done = threading.Event(), []
+    # The worker is busy until the gate opens: the jobs below wait in its queue.
+    cache.warm([(("test-gate",), gate.wait)], owner="other")
+    cache.warm([(("t", n), lambda n=n: done.append(n)) for n in (1, 2, 3)], owner="me")
+    cache.warm([(("t", n), lambda n=n: done.append(n)) for n in (3, 4)], owner="me")
+    cache.warm([(("t", 5), lambda: done.append(5))], owner="other")  # another session's
+    cache.warm([(("t", 3), lambda: done.append("again"))], owner="me")  # queued already
+    gate.set()
+    cache._WARMER.submit(lambda: None).result(timeout=60)  # the queue is done
+    # 1 and 2 were left behind by the session's later calls; 3 ran once, in its
+    # first place in the queue; 4 was superseded by the last call; 5 is another owner's.
+    assert done == [3, 5]
+    assert not any(name[0] == "t" for name in cache._WARMING)
+
+
 def _recent_from_table(table: dict, ids: list[str], day: int) -> set[str]:
     """What ``atlas.js``'s recentIds finds in the follow table (its algorithm, in Python)."""
     days = table["days"]
