@@ -35,6 +35,9 @@ from .steps import step_summary
 __all__ = ["compare_benchmarks"]
 
 STEPS = 30
+# Then "Next change" again, each click PACE_MS after the last run was over: the
+# server's background worker then has had time for the next comparison.
+PACED_STEPS, PACE_MS = 15, 700
 COMPARE_FROM = dt.date(2016, 2, 27)  # a month before START_DATE, as the app's default
 
 WAIT_COMPARE_JS = """async ({sel, title, to, timeout}) => {
@@ -131,10 +134,15 @@ def _steps(browser, builtin, driver_class, name: str) -> tuple[dict, dict, list]
             driver.wait_idle()
             keys = driver.run("key", STEPS)
             clicks = driver.run("click", STEPS)
+            paced = []
+            if driver_class is CompareDriver:  # "Next change" at a reader's pace
+                for _ in range(PACED_STEPS):
+                    driver.page.wait_for_timeout(PACE_MS)
+                    paced.append(driver.step("click"))
             errors = driver.streamlit_errors() + driver.errors
         finally:
             driver.close()
-    return step_summary(keys), step_summary(clicks), [keys, clicks, errors]
+    return step_summary(keys), step_summary(clicks), [keys, clicks, errors, paced]
 
 
 def compare_benchmarks(results) -> None:
@@ -152,7 +160,7 @@ def compare_benchmarks(results) -> None:
         )
         try:
             single_keys, single_clicks, _ = _steps(browser, builtin, Driver, "single")
-            keys, clicks, (raw_keys, raw_clicks, errors) = _steps(
+            keys, clicks, (raw_keys, raw_clicks, errors, paced) = _steps(
                 browser, builtin, CompareDriver, "compare"
             )
         finally:
@@ -188,6 +196,14 @@ def compare_benchmarks(results) -> None:
             f"{single['kB']:,.0f} kB); the run is over {both['idle']:,.0f} ms after the action "
             f"(single map {single['idle']:,.0f} ms)."
         )
+    if paced:
+        label = f"8. compare mode, Next change, {PACE_MS} ms after each run (a reader's pace)"
+        summary = step_summary(paced)
+        drawn = sum(1 for step in paced if step.get("compare_source") == "follow")
+        results.add(
+            f"{label}: two maps, median of {summary['n']}", summary["median"], "ms", "", None
+        )
+        results.add(f"{label}: drawn by the frame", f"{drawn} of {len(paced)}", "", "", None)
     frame_ms = [s["compare_ms"] for s in raw_keys + raw_clicks if "compare_ms" in s]
     if frame_ms:
         frame_ms.sort()

@@ -44,7 +44,6 @@ __all__ = [
     "recent_place_ids",
     "warm",
     "epoch_jobs",
-    "warm_epochs",
     "neighbour_epochs",
     "epoch_key",
     "control_state",
@@ -275,21 +274,6 @@ def epoch_jobs(
         control_state(dataset, key, epoch)
 
     return [(("epoch", key, e, factions), functools.partial(job, e)) for e in epochs]
-
-
-def warm_epochs(
-    dataset: Dataset,
-    key: str,
-    epochs: list[str],
-    factions: tuple[str, ...] | None,
-    owner: str = "",
-) -> None:
-    """Compute these epochs' :func:`epoch_payload` in the background (:func:`warm`).
-
-    Call it at the end of a run: the epochs a user is likely to open next are
-    then cached by the time they ask. Epochs already queued are skipped.
-    """
-    warm(epoch_jobs(dataset, key, epochs, factions), owner)
 
 
 def neighbour_epochs(changes: list, date, *, ahead: int = 2, behind: int = 1) -> list[str]:

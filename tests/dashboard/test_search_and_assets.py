@@ -130,8 +130,8 @@ def test_neighbour_epochs_are_warmed_in_the_background(builtin, monkeypatch):
     real = cache.build_scene
     monkeypatch.setattr(cache, "build_scene", lambda *a, **k: built.append(a[1]) or real(*a, **k))
     factions = ("ISIS", "KRG")  # a combination no other test asks for
-    cache.warm_epochs(builtin, key, ahead, factions)
-    cache.warm_epochs(builtin, key, ahead, factions)  # queued once
+    cache.warm(cache.epoch_jobs(builtin, key, ahead, factions))
+    cache.warm(cache.epoch_jobs(builtin, key, ahead, factions))  # queued once
     cache._WARMER.submit(lambda: None).result(timeout=60)  # the queue is done
     assert sorted(built) == sorted(ahead)
     layers = cache.epoch_payload(builtin, key, ahead[0], factions)
