@@ -222,8 +222,8 @@ def ready_epoch(
 # "Next change" and play find them ready. One worker, so that warming never
 # takes more than one core from the runs users wait for.
 _WARMER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontline-warm")
-# Queued jobs by name: (owner, generation) of the last call that asked for them.
-_WARMING: dict[tuple, tuple] = {}
+# Queued jobs by name: {owner: generation of the owner's call that asked for it}.
+_WARMING: dict[tuple, dict] = {}
 _GENERATION: dict[str, int] = {}
 _WARMING_LOCK = threading.Lock()
 # The epochs epoch_payload made lately, oldest first: as many as its cache keeps.
@@ -233,11 +233,14 @@ _READY_KEEP = 12
 
 def _run_job(name: tuple, fn) -> None:
     with _WARMING_LOCK:
-        owner, generation = _WARMING[name]
-        stale = _GENERATION.get(owner) != generation
+        # Stale when every session that asked for it has asked for other jobs since.
+        askers = _WARMING[name]
+        stale = all(_GENERATION.get(owner) != gen for owner, gen in askers.items())
+        if stale:  # gone from the queue at once: a later call queues it again
+            del _WARMING[name]
+            return
     try:
-        if not stale:
-            fn()
+        fn()
     except Exception:  # noqa: BLE001 - the run that needs it will compute it and report
         _LOG.debug("warming %s failed", name, exc_info=True)
     finally:
@@ -250,15 +253,16 @@ def warm(jobs: list[tuple], owner: str = "") -> None:
 
     A job already queued is not queued again. Each call supersedes the same
     ``owner``'s earlier calls (a session: the user has moved on): their jobs
-    that have not started are skipped, unless this call asks for them too. So
-    a user stepping quickly keeps the worker on the epochs next to where they
-    are, not on a backlog of epochs they have left.
+    that have not started are skipped, unless this call, or another owner's
+    latest call, asks for them too. So a user stepping quickly keeps the
+    worker on the epochs next to where they are, not on a backlog of epochs
+    they have left.
     """
     with _WARMING_LOCK:
         generation = _GENERATION[owner] = _GENERATION.get(owner, 0) + 1
         for name, fn in jobs:
             queued = name in _WARMING
-            _WARMING[name] = (owner, generation)
+            _WARMING.setdefault(name, {})[owner] = generation
             if not queued:
                 _WARMER.submit(_run_job, name, fn)
 

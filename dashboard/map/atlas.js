@@ -445,7 +445,12 @@ window.__faMake = function makeAtlas(settings) {
     var table = stored(o.towns, towns, o.keep);
     var follow = o.follow ? stored(o.follow.table, followData, o.keep) : null;
     var entry = stored(id, data, o.keep);
-    (ahead || []).forEach(function (a) { stored(a[0], a[1], o.keep); });
+    // An epoch ahead the app believes sent but the frame lacks (a run cut short
+    // by the next one after it counted the data as sent): ask for it once drawn.
+    var lost = null;
+    (ahead || []).forEach(function (a) {
+      if (!stored(a[0], a[1], o.keep) && lost === null) { lost = a[0]; }
+    });
     if (!table || !entry) {
       // Leave the map as it is, legend included, until the data comes.
       requestData(table ? id : o.towns);
@@ -457,6 +462,7 @@ window.__faMake = function makeAtlas(settings) {
     if (!secondary) { confirm(id, o); }
     render(map, group, id, entry.data, table.data, o, stats);
     stats.total = performance.now() - t0;
+    if (lost !== null) { requestData(lost); }
     if (secondary) { return stats; }
     last = {map: map, o: o, day: dayNumber(o.date)};
     if (o.follow) {
@@ -617,8 +623,11 @@ window.__faMake = function makeAtlas(settings) {
     });
   }
 
-  // For tests: forget the stored epochs, as a remounted frame would.
-  function forget() { store = []; }
+  // For tests: forget the stored epochs, as a remounted frame would (or only
+  // the one with this id, as a run cut short after the app counted it sent).
+  function forget(id) {
+    store = id === undefined ? [] : store.filter(function (e) { return e.id !== id; });
+  }
 
   // For tests: {id: [fill, ring]} of the towns on the map ({} when hidden).
   function towns() {

@@ -241,9 +241,18 @@ window.__faCompare = (function () {
     var stats = left.atlas.draw(left.map, left.group, beforeId, beforeData, o.before, towns);
     // The changed land shares the main map's store, in the order the app
     // counts it (dashboard.map.mount.frame_holds): now's, then the epochs ahead.
-    var fa = window.__fa, data = fa.keep(changeId, changeData, o.keep);
-    (ahead || []).forEach(function (a) { fa.keep(a[0], a[1], o.keep); });
-    if (!data) { fa.ask(changeId); return; }
+    var fa = window.__fa, data = fa.keep(changeId, changeData, o.keep), lost = null;
+    (ahead || []).forEach(function (a) {
+      if (!fa.keep(a[0], a[1], o.keep) && lost === null) { lost = a[0]; }
+    });
+    if (!data || lost !== null) { fa.ask(data ? lost : changeId); }
+    if (!data) {
+      // Nothing of this comparison to draw from until the data comes: step()
+      // must not draw against the comparison shown before.
+      last = null;
+      followed = null;
+      return;
+    }
     confirmStep(changeId, o);
     paintChange(main, changeId, data, o.shown);
     paintRings(main, o.changed, o.ring_style);

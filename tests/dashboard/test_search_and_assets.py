@@ -156,11 +156,20 @@ def test_a_sessions_new_warming_skips_what_it_no_longer_needs():
     cache.warm([(("t", n), lambda n=n: done.append(n)) for n in (3, 4)], owner="me")
     cache.warm([(("t", 5), lambda: done.append(5))], owner="other")  # another session's
     cache.warm([(("t", 3), lambda: done.append("again"))], owner="me")  # queued already
+    # Two sessions want 6; one moves on, the other still wants it.
+    cache.warm([(("t", 6), lambda: done.append(6))], owner="a")
+    cache.warm([(("t", 6), lambda: done.append("6 again"))], owner="b")
+    cache.warm([(("t", 7), lambda: done.append(7))], owner="b")
     gate.set()
     cache._WARMER.submit(lambda: None).result(timeout=60)  # the queue is done
     # 1 and 2 were left behind by the session's later calls; 3 ran once, in its
-    # first place in the queue; 4 was superseded by the last call; 5 is another owner's.
-    assert done == [3, 5]
+    # first place in the queue; 4 was superseded by the last call; 5 is another
+    # owner's; 6 is still wanted by "a".
+    assert done == [3, 5, 6, 7]
+    # A stale job leaves the queue, so asking for it again runs it.
+    cache.warm([(("t", 1), lambda: done.append("1 again"))], owner="me")
+    cache._WARMER.submit(lambda: None).result(timeout=60)
+    assert done[-1] == "1 again"
     assert not any(name[0] == "t" for name in cache._WARMING)
 
 
