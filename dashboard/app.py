@@ -243,15 +243,11 @@ def _main_view(dataset: Dataset, key: str) -> None:
 def _warm_next(dataset: Dataset, key: str, stamp, before, shown_factions) -> None:
     """Queue the epochs next to the date (in compare mode each with its
     comparison), the nearest first (:func:`dashboard.cache.warm`)."""
-    neighbours = cache.neighbour_epochs(cache.change_days(dataset, key), stamp)
-    jobs = cache.epoch_jobs(dataset, key, neighbours, shown_factions)
-    if before is not None:
-        compared = dict(compare_view.comparison_jobs(dataset, key, before, neighbours))
-        jobs = [
-            j
-            for job in jobs
-            for j in (job, *[(n, fn) for n, fn in compared.items() if n[-1] == job[0][2]])
-        ]
+    jobs = []
+    for epoch in cache.neighbour_epochs(cache.change_days(dataset, key), stamp):
+        jobs += cache.epoch_jobs(dataset, key, [epoch], shown_factions)
+        if before is not None:
+            jobs += compare_view.comparison_jobs(dataset, key, before, [epoch])
     cache.warm(jobs, owner=_session_id())
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "epoch_id",
     "epoch_payload",
     "ready_epoch",
+    "remember_made",
     "recent_place_ids",
     "warm",
     "epoch_jobs",
@@ -199,10 +200,16 @@ def epoch_payload(
         id=epoch_id(key, epoch, factions), payload=payload, data=parse_expression(data)
     )
     with _WARMING_LOCK:
-        _READY[(key, epoch, factions)] = None
-        while len(_READY) > _READY_KEEP:
-            _READY.pop(next(iter(_READY)))
+        remember_made(_READY, (key, epoch, factions))
     return layers
+
+
+def remember_made(made: dict, key: tuple, keep: int = 12) -> None:
+    """Note ``key`` as made lately in ``made`` (oldest first, at most ``keep``:
+    as many as the caches behind it hold). The caller holds the lock guarding it."""
+    made[key] = None
+    while len(made) > keep:
+        made.pop(next(iter(made)))
 
 
 def ready_epoch(
@@ -226,9 +233,8 @@ _WARMER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontline-warm")
 _WARMING: dict[tuple, dict] = {}
 _GENERATION: dict[str, int] = {}
 _WARMING_LOCK = threading.Lock()
-# The epochs epoch_payload made lately, oldest first: as many as its cache keeps.
+# The epochs epoch_payload made lately (remember_made).
 _READY: dict[tuple, None] = {}
-_READY_KEEP = 12
 
 
 def _run_job(name: tuple, fn) -> None:

@@ -69,9 +69,8 @@ HIDE_SCRIPT = "if (window.__faCompare) { window.__faCompare.hide(map_div); }\n"
 
 _DIGITS = 4
 _READY_LOCK = threading.Lock()
-# The comparisons the warmer made lately (key, start, epoch), oldest first.
+# The comparisons the warmer made lately, (key, start, epoch) (cache.remember_made).
 _READY: dict[tuple, None] = {}
-_READY_KEEP = 12
 
 
 def default_from(date: dt.date, first: dt.date) -> dt.date:
@@ -180,18 +179,14 @@ def _warm(dataset: Dataset, key: str, start: str, end: str) -> None:
     c = comparison(dataset, key, start, end)
     change_layer(dataset, key, cache.epoch_key(dataset, start), cache.epoch_key(dataset, end), c)
     with _READY_LOCK:
-        _READY[(key, start, end)] = None
-        while len(_READY) > _READY_KEEP:
-            _READY.pop(next(iter(_READY)))
+        cache.remember_made(_READY, (key, start, end))
 
 
 def _after_note(a: pd.Timestamp, c: Comparison) -> str:
     """The later map's note under its date."""
-    return (
-        f"hatched: changed hands since {format_date(a)}"
-        if len(c.land)
-        else ("no town changed hands")
-    )
+    if len(c.land):
+        return f"hatched: changed hands since {format_date(a)}"
+    return "no town changed hands"
 
 
 def ready_change(dataset: Dataset, key: str, start: str, epoch: str):
@@ -204,9 +199,8 @@ def ready_change(dataset: Dataset, key: str, start: str, epoch: str):
     frame can draw it for any day of that epoch (compare.js, "follow").
     """
     with _READY_LOCK:
-        ready = (key, start, epoch) in _READY
-    if not ready or epoch <= start:
-        return None
+        if (key, start, epoch) not in _READY:  # only epochs after start are warmed
+            return None
     c = comparison(dataset, key, start, epoch)
     change_id, data = change_layer(dataset, key, cache.epoch_key(dataset, start), epoch, c)
     return change_id, data, list(c.changes["place_id"]), _after_note(pd.Timestamp(start), c)

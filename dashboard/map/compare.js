@@ -245,14 +245,15 @@ window.__faCompare = (function () {
     (ahead || []).forEach(function (a) {
       if (!fa.keep(a[0], a[1], o.keep) && lost === null) { lost = a[0]; }
     });
-    if (!data || lost !== null) { fa.ask(data ? lost : changeId); }
     if (!data) {
       // Nothing of this comparison to draw from until the data comes: step()
       // must not draw against the comparison shown before.
+      fa.ask(changeId);
       last = null;
       followed = null;
       return;
     }
+    if (lost !== null) { fa.ask(lost); }
     confirmStep(changeId, o);
     paintChange(main, changeId, data, o.shown);
     paintRings(main, o.changed, o.ring_style);
