@@ -20,8 +20,10 @@ __all__ = [
     "is_tile",
     "legend_title",
     "map_frame",
+    "open_app",
     "require_chromium",
     "strip_frame",
+    "wait_idle",
     "wait_title",
 ]
 
@@ -95,3 +97,20 @@ def wait_idle(page: Page, *, quiet_ms: int = 600) -> None:
         if page.locator(idle).count() == 1:
             return
     raise TimeoutError("the app did not settle")
+
+
+def open_app(page: Page, url: str, title: str | None = None) -> Frame:
+    """Open the app at ``url``; return the map's frame once it has drawn (the date
+    ``title`` in its legend, if given) and the app has settled.
+
+    Every test starts from a settled page. The map reports its bounds once drawn,
+    which reruns the page; a click during that rerun can land in the run being
+    replaced (a step lost half-way, a selectbox closed under the pointer, a
+    click that reaches the control strip as the page shifts: all seen in CI).
+    """
+    page.goto(url)
+    frame = map_frame(page)
+    if title is not None:
+        wait_title(frame, title)
+    wait_idle(page)
+    return frame

@@ -22,6 +22,7 @@ from tests.browser.pages import (
     is_tile,
     legend_title,
     map_frame,
+    open_app,
     require_chromium,
     strip_frame,
     wait_idle,
@@ -44,9 +45,7 @@ with (ROOT / "geodata" / "data" / "places.csv").open(encoding="utf-8") as _fh:
 
 
 def test_page_loads_offline_with_no_console_errors(server, page):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     scripts = frame.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
     styles = frame.evaluate(
         "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)"
@@ -129,9 +128,7 @@ TIERS_JS = """() => {
 
 
 def test_map_shows_territories_borders_towns_and_labels(server, page):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     # Canvas renderer: one canvas per pane.
     fills = frame.evaluate(TERRITORY_FILLS_JS)
     assert {"#d43300", "#1a1a1a", "#e8d81b", "#d592a6"} <= set(fills)
@@ -187,18 +184,18 @@ def _check_tiers_and_labels(frame) -> None:
 
 
 def test_moving_the_date_updates_the_map_in_place(server, page):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     before = frame.evaluate(TOWNS_JS)
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     frame.evaluate("() => window.map.setView([35.3, 40.1], 8, {animate: false})")
+    wait_idle(page)  # the new view's bounds rerun the page
     # The next change button: the map changes, the frame stays.
     page.get_by_role("button", name="Next change").click()
     wait_title(frame, "1 April 2016")
     after = frame.evaluate(TOWNS_JS)
     assert before != after and set(before) == set(after)
     # The keyboard: focus the slider, one day per arrow press.
+    wait_idle(page)
     page.get_by_role("slider").focus()
     page.keyboard.press("ArrowRight")
     wait_title(frame, "2 April 2016")
@@ -221,10 +218,7 @@ def test_the_frame_keeps_epochs_and_asks_again_for_data_it_lost(server, page):
             received.append(len(payload))
 
     page.on("websocket", lambda ws: ws.on("framereceived", count))
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
-    wait_idle(page)
+    frame = open_app(page, server, "27 March 2016")
     # The epochs whose data the frame holds (the town and follow tables apart).
     stored = "() => window.__fa.stored().filter(id => !/[/](towns|follow)$/.test(id))"
     (first,) = [e for e in frame.evaluate(stored) if e.split("/")[1] == "2016-03-27"]
@@ -306,10 +300,7 @@ def _hold_epochs(page: Page, frame: Frame, days: list[str], *, tries: int = 10) 
 
 
 def test_the_map_draws_a_step_itself_before_the_run_comes_back(server, page):
-    page.goto(f"{server}/?date=2016-03-28")
-    frame = map_frame(page)
-    wait_title(frame, "28 March 2016")
-    wait_idle(page)
+    frame = open_app(page, f"{server}/?date=2016-03-28", "28 March 2016")
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     slider = page.get_by_role("slider")
     slider.focus()
@@ -337,9 +328,7 @@ RULE_X_JS = "() => +document.querySelector('svg > line:last-of-type').getAttribu
 
 
 def test_the_control_strip_follows_the_date_and_selects_a_place(server, page):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     strip = strip_frame(page)
     assert strip.evaluate("() => document.querySelector('svg').dataset.date") == "2016-03-27"
     names = strip.eval_on_selector_all("g.row > text", "els => els.map(e => e.textContent)")
@@ -362,6 +351,7 @@ def test_the_control_strip_follows_the_date_and_selects_a_place(server, page):
     assert strip.evaluate("() => window.__strip_mark") == 1
     assert page.locator(STRIP_FRAME).count() == 1
     # Clicking a row selects its place: the history panel and the row's highlight.
+    wait_idle(page)  # the frame draws a step before its run is back: let it end
     strip.locator("g.row[data-place=raqqa] > text").click()
     page.locator(".fa-place h3", has_text="Raqqa").wait_for()
     strip.wait_for_function(
@@ -373,12 +363,7 @@ def test_the_control_strip_follows_the_date_and_selects_a_place(server, page):
 
 
 def test_hiding_and_showing_layers_keeps_the_frame(server, page):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
-    # After the rerun the map's first bounds report triggers (a click during it can
-    # land in the run being replaced: see wait_idle).
-    wait_idle(page)
+    frame = open_app(page, server, "27 March 2016")
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     towns = page.locator("[data-testid=stSidebar]").get_by_text("Towns", exact=True)
     towns.click()  # hide them: the towns' canvas leaves the map
@@ -399,9 +384,7 @@ def title_date(frame: Frame) -> dt.date:
 
 
 def test_play_advances_the_date(server, page):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     page.get_by_role("button", name="Play").click()
     wait_title(frame, "1 April 2016")  # the first step: the next change
@@ -421,9 +404,11 @@ def test_play_advances_the_date(server, page):
 
 
 def test_url_with_a_date_opens_on_that_date(server, page):
-    page.goto(f"{server}/?date=2015-06-01&place=palmyra&layers=territories,towns,labels,martians")
-    frame = map_frame(page)
-    wait_title(frame, "1 June 2015")
+    frame = open_app(
+        page,
+        f"{server}/?date=2015-06-01&place=palmyra&layers=territories,towns,labels,martians",
+        "1 June 2015",
+    )
     towns = frame.evaluate(TOWNS_JS)
     assert towns["palmyra"][0] == "#1a1a1a"  # ISIS took it on 20 May 2015
     panel = page.locator(".fa-place")
@@ -436,6 +421,7 @@ def test_url_with_a_date_opens_on_that_date(server, page):
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     page.get_by_text("Front lines", exact=True).click()
     page.get_by_role("alert").wait_for(state="detached")
+    wait_idle(page)
     page.get_by_role("button", name="Next change").click()
     wait_title(frame, "2 June 2015")  # rebels regained Kafra, by Azaz
     assert frame.evaluate("() => window.__frontline_mark") == 1
@@ -445,9 +431,7 @@ def test_url_with_a_date_opens_on_that_date(server, page):
 
 
 def test_hovering_and_clicking_a_town(server, page):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     view = frame.evaluate("() => [window.map.getCenter(), window.map.getZoom()]")
     point = frame.evaluate(
         "() => window.map.latLngToContainerPoint([36.335, 43.1189])"  # Mosul (lat, lon)
@@ -530,10 +514,7 @@ def upload(page: Page, tmp_path: Path, files: dict[str, str | bytes], *, mode: s
 
 
 def test_png_export_downloads_a_valid_image(server, page, tmp_path):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
-    wait_idle(page)
+    open_app(page, server, "27 March 2016")
     page.get_by_text("Export this map and its data").click()
     page.get_by_role("button", name="Map image (PNG)").wait_for()
     wait_idle(page)
@@ -556,8 +537,7 @@ def test_png_export_downloads_a_valid_image(server, page, tmp_path):
 def test_html_payloads_in_every_field_never_run(server, page, tmp_path):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{server}/?date=2016-03-01")
-    frame = map_frame(page)
+    frame = open_app(page, f"{server}/?date=2016-03-01")
     upload(page, tmp_path, {"ev.csv": XSS_EVENTS, "pl.csv": XSS_PLACES}, mode="replace")
     page.get_by_text("2 events for 1 place loaded", exact=False).wait_for()
     frame = map_frame(page)
@@ -576,6 +556,7 @@ def test_html_payloads_in_every_field_never_run(server, page, tmp_path):
     # Links only to http(s); the javascript: "link" is plain text.
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert not [h for h in hrefs if h.strip().lower().startswith("javascript")], hrefs
+    wait_idle(page)
     page.get_by_role("button", name="Next change").click()
     wait_title(frame, "20 March 2016")
     # The control strip draws the name as text too.
@@ -591,9 +572,7 @@ def test_html_payloads_in_every_field_never_run(server, page, tmp_path):
 
 
 def test_a_bad_file_keeps_the_data_and_the_app_running(server, page, tmp_path):
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     upload(page, tmp_path, {"junk.csv": (CORPUS / "binary_junk.csv").read_bytes()})
     page.get_by_text("the map keeps showing the data it had").wait_for()
     page.get_by_text("junk.csv: this is a binary file", exact=False).wait_for()
@@ -602,14 +581,14 @@ def test_a_bad_file_keeps_the_data_and_the_app_running(server, page, tmp_path):
     upload(page, tmp_path, {"js.csv": (CORPUS / "javascript_url.csv").read_bytes()})
     page.get_by_text("the map keeps showing the data it had").wait_for()
     assert len(frame.evaluate(TOWNS_JS)) == N_BUILTIN
+    wait_idle(page)
     page.get_by_role("button", name="Next change").click()
     wait_title(frame, "1 April 2016")
     assert page.errors == []
 
 
 def test_misspelled_towns_map_after_confirmation(server, page, tmp_path):
-    page.goto(f"{server}/?date=2015-01-01")
-    frame = map_frame(page)
+    frame = open_app(page, f"{server}/?date=2015-01-01")
     upload(page, tmp_path, {"mine.csv": (CORPUS / "unknown_towns.csv").read_bytes()},
            mode="replace")  # fmt: skip
     page.get_by_text("Place names to confirm").wait_for()
@@ -658,13 +637,13 @@ def test_export_of_the_view_the_user_is_looking_at(server, page, tmp_path):
     from geodata.render import render_map
     from geodata.scene import build_scene
 
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     frame.evaluate("() => window.map.setView([34.6, 38.3], 8, {animate: false})")  # Palmyra
+    wait_idle(page)  # the new view's bounds rerun the page
     page.get_by_text("Export this map and its data").click()
     page.get_by_text("Area of the map images").wait_for()
+    wait_idle(page)  # opening the panel reruns the page: the selectbox is remade
     select = page.locator("[data-testid='stSelectbox']").filter(has_text="Area of the map images")
     select.click()
     page.get_by_role("option", name="The map as you see it").click()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.pages import map_frame, require_chromium, wait_title
+from tests.browser.pages import open_app, require_chromium, wait_idle, wait_title
 from tests.paths import ARTIFACTS, REPORTS, SEED
 
 require_chromium()
@@ -16,15 +16,16 @@ KOBANI = REPORTS / "kobani-independent.txt"
 
 def open_panel(page):
     page.get_by_text("Check a news report").click()
-    return page.get_by_label("Report text")
+    box = page.get_by_label("Report text")
+    box.wait_for()
+    wait_idle(page)  # opening the panel reruns the page: the box is remade
+    return box
 
 
 def test_checking_a_pasted_report(server, page):  # noqa: F811 - fixtures
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server)
-    frame = map_frame(page)
-    wait_title(frame, "27 March 2016")
+    frame = open_app(page, server, "27 March 2016")
     box = open_panel(page)
     text = KOBANI.read_text(encoding="utf-8")
     box.fill(text + '\n<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script>')
@@ -48,9 +49,7 @@ def test_checking_a_pasted_report(server, page):  # noqa: F811 - fixtures
 def test_checking_the_seed_report(server, page):  # noqa: F811 - fixtures
     if not SEED.exists():
         pytest.skip("no seed report beside the repository")
-    page.goto(f"{server}/?date=2015-01-01")
-    frame = map_frame(page)
-    wait_title(frame, "1 January 2015")
+    frame = open_app(page, f"{server}/?date=2015-01-01", "1 January 2015")
     open_panel(page).fill(SEED.read_text(encoding="utf-8"))
     page.get_by_role("button", name="Check the report").click()
     wait_title(frame, "27 March 2016")

@@ -14,7 +14,13 @@ from geodata.compare import compare
 from geodata.events import format_date
 from geodata.factions import faction_color
 from geodata.timeline import change_dates, epoch_of
-from tests.browser.pages import MAP_FRAME, map_frame, require_chromium, wait_idle, wait_title
+from tests.browser.pages import (
+    MAP_FRAME,
+    open_app,
+    require_chromium,
+    wait_idle,
+    wait_title,
+)
 from tests.paths import ARTIFACTS
 
 require_chromium()
@@ -74,9 +80,7 @@ def test_compare_mode_from_a_link_pans_in_step_and_updates_in_place(server, page
     assert {"palmyra", "al-qaryatayn"} <= expected
     steps, gained = _steps_to_a_new_change(data, "2016-03-01", "2016-04-10")
     assert "hit" in gained  # Hit retaken on 14 April
-    page.goto(f"{server}/?compare=2016-03-01&date=2016-04-10")
-    frame = map_frame(page)
-    wait_title(frame, "10 April 2016")
+    frame = open_app(page, f"{server}/?compare=2016-03-01&date=2016-04-10", "10 April 2016")
     state = _wait_compare(frame, "2016-04-10")
     assert state["from"] == "2016-03-01"
     assert set(state["changed"]) == expected and len(state["changed"]) == len(expected)
@@ -200,8 +204,7 @@ def _hold_comparison(page, frame, ending: str, *, tries: int = 10) -> None:
 def test_compare_mode_draws_a_step_itself_and_the_run_agrees(server, page):
     data = load_builtin()
     start = "2016-02-27"
-    page.goto(f"{server}/?compare={start}&date=2016-03-29")
-    frame = map_frame(page)
+    frame = open_app(page, f"{server}/?compare={start}&date=2016-03-29")
     _wait_compare(frame, "2016-03-29")
     wait_idle(page)
     frame.evaluate("() => { window.__frontline_mark = 1; }")
