@@ -161,7 +161,14 @@ def _map_column(dataset: Dataset, key: str, date, before, shown_factions) -> Non
         script += extra
     else:
         script += compare_view.HIDE_SCRIPT
-    _select(show_map(script, towns=layers.payload["towns"], extent=cache.theatre_extent()))
+    _select(
+        show_map(
+            script,
+            towns=layers.payload["towns"],
+            extent=cache.theatre_extent(),
+            bounds=bool(ss.get("export_open")),  # "the map as you see it"
+        )
+    )
     if comparison is not None:
         show_compare(dataset, comparison)
     panels.show_changes(cache.change_log(dataset, key), stamp)

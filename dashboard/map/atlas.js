@@ -585,7 +585,10 @@ window.__faMake = function makeAtlas(settings) {
     // Streamlit's page writes the attribute again, unchanged, while a run is
     // under way: only a new value is a step (else a Next change click, drawn
     // here before the slider moves, would be undone until the run is over).
-    var seen = null;
+    // So the value the slider has now is seen already: the page's first write
+    // of it may come only with the run of the user's first click.
+    var now = doc.querySelector('.' + sliderClass + ' input[type=range]');
+    var seen = now ? Math.round(Number(now.value) / (DAY_MS * 1000)) : null;
     var observer = new View.MutationObserver(function (records) {
       for (var i = records.length - 1; i >= 0; i--) {
         var input = records[i].target;
@@ -650,8 +653,25 @@ window.__faMake = function makeAtlas(settings) {
     return entry ? entry.data : null;
   }
 
+  // The map's view goes back to the app only while the app needs it (the export
+  // panel's "the map as you see it"). Each value streamlit-folium sends reruns the
+  // page, and a rerun sent on every pan, or just after the first draw, could
+  // replace the run a click had just started (the step lost half-way).
+  function wantBounds(on) {
+    var G = window.__GLOBAL_DATA__;
+    if (!G) { return; }
+    var had = (G.returned_objects || []).indexOf('bounds') >= 0;
+    G.returned_objects = on ? ['last_object_clicked', 'bounds'] : ['last_object_clicked'];
+    if (!on) {
+      var clicked = (G.previous_data || {}).last_object_clicked;
+      G.previous_data = {last_object_clicked: clicked === undefined ? null : clicked};
+    } else if (!had && window.map) {
+      window.map.fire('moveend');  // send the view the user is looking at now
+    }
+  }
+
   return {draw: draw, towns: towns, position: position, forget: forget,
-          keep: keep, peek: peek, ask: requestData,
+          keep: keep, peek: peek, ask: requestData, wantBounds: wantBounds,
           stored: function () { return store.map(function (e) { return e.id; }); }};
 };
 window.__fa = window.__faMake();

@@ -179,7 +179,7 @@ def _show(extent, script: str, *, returned: list[str], center, zoom) -> dict | N
     """What ``st_folium`` does, with the base map rendered once per session."""
     base = _rendered_base(extent)
     hash_key = streamlit_folium.generate_js_hash(base.script, MAP_KEY, False)
-    defaults = {"last_object_clicked": None, "bounds": base.bounds}
+    defaults = {"last_object_clicked": None}
     return streamlit_folium._component_func(
         script=base.script,
         header=base.header,
@@ -203,7 +203,13 @@ def _show(extent, script: str, *, returned: list[str], center, zoom) -> dict | N
     )
 
 
-def show_map(script: str, *, towns: list[dict], extent: tuple[float, float, float, float]):
+def show_map(
+    script: str,
+    *,
+    towns: list[dict],
+    extent: tuple[float, float, float, float],
+    bounds: bool = False,
+):
     """Draw the map; return the id of a town the user just clicked, if any.
 
     Parameters
@@ -214,13 +220,18 @@ def show_map(script: str, *, towns: list[dict], extent: tuple[float, float, floa
         The epoch's towns (``payload["towns"]``), to name the one clicked.
     extent : tuple
         ``(west, south, east, north)``: the base map's first view.
+    bounds : bool
+        Whether the frame sends the view the user is looking at, and again after
+        each pan or zoom (kept in ``st.session_state["map_bounds"]`` for the
+        export panel). Each view it sends reruns the page, so it does so only
+        while asked: otherwise the page's first draw, or a pan, reruns it just as
+        the user clicks, and the click's run is replaced.
     """
     view = st.session_state.get("map_view") or {}
-    # "bounds": the export panel can draw the view the user is looking at.
     output = _show(
         extent,
-        script,
-        returned=["last_object_clicked", "bounds"],
+        script + f"\nwindow.__fa.wantBounds({'true' if bounds else 'false'});",
+        returned=["last_object_clicked"],
         center=view.get("center"),
         zoom=view.get("zoom"),
     )

@@ -188,7 +188,6 @@ def test_moving_the_date_updates_the_map_in_place(server, page):
     before = frame.evaluate(TOWNS_JS)
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     frame.evaluate("() => window.map.setView([35.3, 40.1], 8, {animate: false})")
-    wait_idle(page)  # the new view's bounds rerun the page
     # The next change button: the map changes, the frame stays.
     page.get_by_role("button", name="Next change").click()
     wait_title(frame, "1 April 2016")
@@ -207,6 +206,30 @@ def test_moving_the_date_updates_the_map_in_place(server, page):
     assert center["lat"] == pytest.approx(35.3, abs=0.01)
     assert center["lng"] == pytest.approx(40.1, abs=0.01)
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-zoomed-2016-04-02.png"))
+    assert page.errors == []
+
+
+def test_the_map_reruns_the_page_only_when_its_view_is_needed(server, page):
+    # Each value the map frame sends reruns the page, and a rerun that starts as the
+    # user clicks replaces the click's run. So the frame sends nothing after its first
+    # draw or a pan; only while the export panel is open does it send its view.
+    sent = []  # the page's messages to the server (a rerun each)
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    frame = open_app(page, server, "27 March 2016")
+    assert len(sent) == 1, sent  # the first run only
+    frame.evaluate("() => window.map.setView([35.3, 40.1], 8, {animate: false})")
+    page.wait_for_timeout(1200)  # streamlit-folium sends a view 250 ms after a move
+    assert len(sent) == 1
+    page.get_by_text("Export this map and its data").click()
+    page.get_by_text("Area of the map images").wait_for()
+    wait_idle(page)
+    opened = len(sent)
+    assert opened >= 3  # the panel's rerun, then the view the user is looking at
+    frame.evaluate("() => window.map.setView([34.6, 38.3], 7, {animate: false})")
+    deadline = time.monotonic() + 10
+    while len(sent) == opened:
+        assert time.monotonic() < deadline, "the open export panel got no new view"
+        page.wait_for_timeout(100)
     assert page.errors == []
 
 
@@ -640,7 +663,6 @@ def test_export_of_the_view_the_user_is_looking_at(server, page, tmp_path):
     frame = open_app(page, server, "27 March 2016")
     frame.evaluate("() => { window.__frontline_mark = 1; }")
     frame.evaluate("() => window.map.setView([34.6, 38.3], 8, {animate: false})")  # Palmyra
-    wait_idle(page)  # the new view's bounds rerun the page
     page.get_by_text("Export this map and its data").click()
     page.get_by_text("Area of the map images").wait_for()
     wait_idle(page)  # opening the panel reruns the page: the selectbox is remade
