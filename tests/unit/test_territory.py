@@ -101,8 +101,10 @@ def test_palmyra_front_in_march_2016(builtin):
     pair = before[(before.faction_a == "ISIS") & (before.faction_b == "SYGOV")]
     assert set(pair["tier"]) == {"core", "nominal"}
     palmyra = shapely.Point(38.284, 34.562)
-    # Palmyra itself is contested on the 20th, a government town on the 27th.
-    state = control_at(builtin, "2016-03-20").set_index("id")
+    # Palmyra is ISIS's on the 20th, contested from the 23rd (the army at its
+    # outskirts: rule 2), a government town on the 27th.
+    assert control_at(builtin, "2016-03-20").set_index("id").loc["palmyra", "status"] == "held"
+    state = control_at(builtin, "2016-03-25").set_index("id")
     assert state.loc["palmyra", "status"] == "contested"
     terr = territories(builtin, "2016-03-27")
     core = terr[(terr.faction == "SYGOV") & (terr.status == "held") & (terr.tier == "core")]
