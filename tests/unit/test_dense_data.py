@@ -71,6 +71,8 @@ FROM_SOURCES = [
     ("kafr-nabudah", "2019-05-27", "SYGOV", "held"),  # regained Sunday 26 May 2019
     ("muhambal", "2015-06-10", "REBELS", "held"),  # army abandoned it, 6 June 2015
     ("ariha", "2015-06-01", "REBELS", "held"),  # Army of Conquest took it 28 May 2015
+    ("shathah", "2018-06-01", "SYGOV", "held"),  # forces stationed there, 8 Apr 2018
+    ("qurqina", "2019-03-01", "NUSRA", "held"),  # HTS took the Idlib region, Jan 2019
     ("al-fuah", "2013-01-01", "SYGOV", "held"),  # besieged government-held Shia town
     ("al-zarah", "2014-03-10", "SYGOV", "held"),  # army seized it 8 March 2014
     ("hawarin", "2015-12-15", "ISIS", "held"),  # army withdrew after IS attack, 10 Dec 2015
@@ -200,17 +202,19 @@ def test_forty_new_spellings_some_in_arabic():
 
 def test_coverage_does_not_fall(builtin):
     t = coverage(builtin).totals
-    assert t["percent"] >= 96.5  # of the reference list (GeoNames towns of 1,000+)
-    assert t["places"] >= 690 and t["events"] >= 1922
-    assert t["places_with_change"] >= 454
+    assert t["percent"] >= 97.4  # of the reference list (GeoNames towns of 1,000+)
+    assert t["places"] >= 694 and t["events"] >= 1930
+    assert t["places_with_change"] >= 458
     assert t["excluded"] == 8  # each with its reason in reference_exclusions.csv
     # Place-days of unknown holder: 15.8 % before the fifth pass, 10.4 % after it,
     # 10.6 % with the campaign villages added since (most of unknown holder until 2014),
     # 10.2 % with the northern Aleppo countryside's area-wide statements, 8.6 % with the
     # west's (eastern Daraa, southern Idlib), 8.7 % with the eighth pass's new places,
     # 8.4 % after the ninth pass, 8.7 % after the tenth pass's audit took out holders
-    # that no page gave (13 Afrin villages copied from Afrin city, two Hama villages).
-    assert t["unknown_share"] <= 8.7
+    # that no page gave (13 Afrin villages copied from Afrin city, two Hama villages),
+    # 9.1 % with four reference towns first attested in 2018-2019 (Shathah, Afis,
+    # Islamin, Qurqina: of unknown holder until then, and before not in the data).
+    assert t["unknown_share"] <= 9.1
 
 
 def test_unknown_share_counts_the_days_no_run_covers():
