@@ -468,7 +468,9 @@ window.__faMake = function makeAtlas(settings) {
     if (o.follow) {
       o.follow.legend = o.legend;  // what a null in o.follow.legends stands for
       watch(o.follow);
+      if (!firstDrawn) { catchUp(o.follow, id); }
     }
+    firstDrawn = true;
     window.__frontlineDate = o.date;  // for tests and benchmarks: the date drawn
     window.__faReport = (o.report || []).map(function (p) { return p.name; });  // for tests
     window.__faStats = stats;  // milliseconds, for the benchmarks
@@ -488,6 +490,8 @@ window.__faMake = function makeAtlas(settings) {
   // run as before.
   var last = null;  // {map, o, day} of the last date drawn
   var followed = null;  // {day, id, title, recent} of the last date drawn here
+  var seenDay = null;  // the slider's day last acted on (watch)
+  var firstDrawn = false;  // the first run's date has been drawn
   var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
                 'August', 'September', 'October', 'November', 'December'];
   var DAY_MS = 86400000;
@@ -573,6 +577,24 @@ window.__faMake = function makeAtlas(settings) {
 
   var watching = null;  // the page's document being watched
 
+  // streamlit-folium ignores the runs that come while the map is still loading,
+  // then draws the first run's script: a date the user chose meanwhile (a click
+  // on Next change right after the page opened) is drawn here, or asked for.
+  function catchUp(f, id) {
+    var day = sliderDay(f);
+    if (day === null || day === last.day) { return; }
+    seenDay = day;
+    followTo(day, 'slider');
+    if (last.day !== day) { requestData(id); }  // the app sends this run's state again
+  }
+
+  function sliderDay(f) {
+    var doc;
+    try { doc = window.parent.document; } catch (e) { return null; }
+    var input = doc && doc.querySelector('.st-key-' + f.slider + ' input[type=range]');
+    return input ? Math.round(Number(input.value) / (DAY_MS * 1000)) : null;
+  }
+
   function watch(f) {
     var doc;
     try { doc = window.parent.document; } catch (e) { return; }  // not the same origin
@@ -587,15 +609,14 @@ window.__faMake = function makeAtlas(settings) {
     // here before the slider moves, would be undone until the run is over).
     // So the value the slider has now is seen already: the page's first write
     // of it may come only with the run of the user's first click.
-    var now = doc.querySelector('.' + sliderClass + ' input[type=range]');
-    var seen = now ? Math.round(Number(now.value) / (DAY_MS * 1000)) : null;
+    seenDay = sliderDay(f);
     var observer = new View.MutationObserver(function (records) {
       for (var i = records.length - 1; i >= 0; i--) {
         var input = records[i].target;
         if (input.type === 'range' && input.closest && input.closest('.' + sliderClass)) {
           var day = Math.round(Number(input.value) / (DAY_MS * 1000));
-          if (day !== seen) {
-            seen = day;
+          if (day !== seenDay) {
+            seenDay = day;
             followTo(day, 'slider');
           }
           return;
@@ -665,8 +686,13 @@ window.__faMake = function makeAtlas(settings) {
     if (!on) {
       var clicked = (G.previous_data || {}).last_object_clicked;
       G.previous_data = {last_object_clicked: clicked === undefined ? null : clicked};
-    } else if (!had && window.map) {
-      window.map.fire('moveend');  // send the view the user is looking at now
+    } else if (!had && window.map && window.Streamlit) {
+      // The view the user is looking at now, at once (streamlit-folium's own
+      // send, after a move, waits 250 ms and then finds nothing new).
+      var clickedNow = G.last_object_clicked == null ? null : G.last_object_clicked;
+      var data = {last_object_clicked: clickedNow, bounds: window.map.getBounds()};
+      G.previous_data = data;
+      window.Streamlit.setComponentValue(data);
     }
   }
 

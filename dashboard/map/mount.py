@@ -230,13 +230,13 @@ def show_map(
     view = st.session_state.get("map_view") or {}
     output = _show(
         extent,
-        script + f"\nwindow.__fa.wantBounds({'true' if bounds else 'false'});",
+        f"window.__fa.wantBounds({'true' if bounds else 'false'});\n" + script,
         returned=["last_object_clicked"],
         center=view.get("center"),
         zoom=view.get("zoom"),
     )
-    bounds = (output or {}).get("bounds") or {}
-    south_west, north_east = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
+    view_sent = (output or {}).get("bounds") or {}
+    south_west, north_east = view_sent.get("_southWest") or {}, view_sent.get("_northEast") or {}
     if south_west.get("lng") is not None and north_east.get("lat") is not None:
         st.session_state["map_bounds"] = (
             south_west["lng"],

@@ -117,7 +117,8 @@ def test_query_params_set_date_and_place():
     assert "Islamic State (ISIS) since 20 May 2015" in panel
     # The whole history, each source a link.
     assert panel.count("<tr") - 1 == int((load_builtin().events["place_id"] == "palmyra").sum())
-    assert 'href="https://en.wikipedia.org/wiki/Palmyra_offensive_(March_2016)"' in panel
+    reuters = "https://www.reuters.com/article/us-mideast-crisis-syria-palmyra-idUSKCN0WQ10I"
+    assert f'href="{reuters}"' in panel
     assert at.query_params["place"] == "palmyra"
 
 
@@ -267,11 +268,11 @@ def test_upload_panel_confirms_names_and_loads_the_answers():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     boxes = {box.key: box for box in at.selectbox if box.key.startswith("confirm_")}
-    assert set(boxes) == {"confirm_0_Fallujha", "confirm_1_Tirkit", "confirm_2_Lislamin"}
+    assert set(boxes) == {"confirm_0_Fallujha", "confirm_1_Tirkit", "confirm_2_Jubb Ramlah"}
     fallujha = boxes["confirm_0_Fallujha"]
     assert fallujha.value == "fallujah" and fallujha.options[-1] == "leave these rows out"
     boxes["confirm_1_Tirkit"].set_value("tikrit")
-    boxes["confirm_2_Lislamin"].set_value("__leave_out__")
+    boxes["confirm_2_Jubb Ramlah"].set_value("__leave_out__")
     at.button(key="upload_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     result = at.session_state["upload_result"]
@@ -279,7 +280,7 @@ def test_upload_panel_confirms_names_and_loads_the_answers():
     assert at.session_state["upload_confirmed"] == {
         "Fallujha": "fallujah",
         "Tirkit": "tikrit",
-        "Lislamin": None,
+        "Jubb Ramlah": None,
     }
     data = at.session_state["dataset"]  # the panel's default mode: on top of the built-in data
     assert data is result.dataset and data.name == "built-in + unknown_towns.csv"

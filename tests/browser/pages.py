@@ -86,8 +86,9 @@ def wait_title(frame: Frame, text: str) -> None:
 def wait_idle(page: Page, *, quiet_ms: int = 600) -> None:
     """Wait until no script run is going on, and none starts for ``quiet_ms``.
 
-    The map reports its bounds once drawn, which reruns the page; a download
-    button clicked during that rerun belongs to the run being replaced.
+    A rerun still under way (the export panel's, or the view the map sends
+    while that panel is open) remakes its widgets: a download button clicked
+    during it belongs to the run being replaced.
     """
     idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
     deadline = time.monotonic() + TIMEOUT_MS / 1000
@@ -103,10 +104,10 @@ def open_app(page: Page, url: str, title: str | None = None) -> Frame:
     """Open the app at ``url``; return the map's frame once it has drawn (the date
     ``title`` in its legend, if given) and the app has settled.
 
-    Every test starts from a settled page. The map reports its bounds once drawn,
-    which reruns the page; a click during that rerun can land in the run being
-    replaced (a step lost half-way, a selectbox closed under the pointer, a
-    click that reaches the control strip as the page shifts: all seen in CI).
+    Every test starts from a settled page. A click during a rerun can land in the
+    run being replaced (a step lost half-way, a selectbox closed under the
+    pointer, a click that reaches the control strip as the page shifts: all seen
+    in CI while the map still reran the page after its first draw).
     """
     page.goto(url)
     frame = map_frame(page)

