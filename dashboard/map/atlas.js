@@ -464,13 +464,13 @@ window.__faMake = function makeAtlas(settings) {
     stats.total = performance.now() - t0;
     if (lost !== null) { requestData(lost); }
     if (secondary) { return stats; }
+    var first = last === null;  // the first run's date drawn here
     last = {map: map, o: o, day: dayNumber(o.date)};
     if (o.follow) {
       o.follow.legend = o.legend;  // what a null in o.follow.legends stands for
       watch(o.follow);
-      if (!firstDrawn) { catchUp(o.follow, id); }
+      if (first) { catchUp(o.follow, id); }
     }
-    firstDrawn = true;
     window.__frontlineDate = o.date;  // for tests and benchmarks: the date drawn
     window.__faReport = (o.report || []).map(function (p) { return p.name; });  // for tests
     window.__faStats = stats;  // milliseconds, for the benchmarks
@@ -491,7 +491,6 @@ window.__faMake = function makeAtlas(settings) {
   var last = null;  // {map, o, day} of the last date drawn
   var followed = null;  // {day, id, title, recent} of the last date drawn here
   var seenDay = null;  // the slider's day last acted on (watch)
-  var firstDrawn = false;  // the first run's date has been drawn
   var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
                 'August', 'September', 'October', 'November', 'December'];
   var DAY_MS = 86400000;
@@ -591,7 +590,11 @@ window.__faMake = function makeAtlas(settings) {
   function sliderDay(f) {
     var doc;
     try { doc = window.parent.document; } catch (e) { return null; }
-    var input = doc && doc.querySelector('.st-key-' + f.slider + ' input[type=range]');
+    return inputDay(doc && doc.querySelector('.st-key-' + f.slider + ' input[type=range]'));
+  }
+
+  // The day of the slider's hidden range input (its value is in microseconds).
+  function inputDay(input) {
     return input ? Math.round(Number(input.value) / (DAY_MS * 1000)) : null;
   }
 
@@ -614,7 +617,7 @@ window.__faMake = function makeAtlas(settings) {
       for (var i = records.length - 1; i >= 0; i--) {
         var input = records[i].target;
         if (input.type === 'range' && input.closest && input.closest('.' + sliderClass)) {
-          var day = Math.round(Number(input.value) / (DAY_MS * 1000));
+          var day = inputDay(input);
           if (day !== seenDay) {
             seenDay = day;
             followTo(day, 'slider');
@@ -634,7 +637,7 @@ window.__faMake = function makeAtlas(settings) {
       if (!next && !prev) { return; }
       // The slider's date, as the app's previous_change / next_change read it.
       var input = doc.querySelector('.' + sliderClass + ' input[type=range]');
-      var day = input ? Math.round(Number(input.value) / (DAY_MS * 1000)) : last.day;
+      var day = input ? inputDay(input) : last.day;
       var j = lastAtMost(F.changes, next ? day : day - 1);
       var to = next ? F.changes[j + 1] : F.changes[j];
       if (to !== undefined && j >= (next ? -1 : 0)) { followTo(to, next ? 'next' : 'prev'); }

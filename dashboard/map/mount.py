@@ -73,7 +73,6 @@ class _RenderedBase:
     map_id: str
     css_links: list
     js_links: list
-    bounds: dict
 
 
 #: streamlit-folium's own steps that :func:`show_map` uses.
@@ -121,7 +120,6 @@ def _rendered_base(extent) -> _RenderedBase:
     m.render()
     html, header = streamlit_folium._get_html(m), streamlit_folium._get_header(m)
     script = streamlit_folium._get_map_string(m)
-    (south, west), (north, east) = m.get_bounds()
     css, js = _links(m)
     base = _RenderedBase(
         map=m,
@@ -131,10 +129,6 @@ def _rendered_base(extent) -> _RenderedBase:
         map_id=streamlit_folium.get_full_id(m),
         css_links=css,
         js_links=js,
-        bounds={
-            "_southWest": {"lat": south, "lng": west},
-            "_northEast": {"lat": north, "lng": east},
-        },
     )
     if cached is not None:  # a new base mounts a new frame, which holds no data
         forget_frame()
@@ -175,11 +169,14 @@ def frame_holds(epoch_id: str, store: str = "_frame_epochs") -> bool:
     return found
 
 
-def _show(extent, script: str, *, returned: list[str], center, zoom) -> dict | None:
-    """What ``st_folium`` does, with the base map rendered once per session."""
+def _show(extent, script: str, *, center, zoom) -> dict | None:
+    """What ``st_folium`` does, with the base map rendered once per session.
+
+    The frame returns the town clicked; the view (bounds) only when the date
+    script's ``wantBounds`` asks for it (see :func:`show_map`).
+    """
     base = _rendered_base(extent)
     hash_key = streamlit_folium.generate_js_hash(base.script, MAP_KEY, False)
-    defaults = {"last_object_clicked": None}
     return streamlit_folium._component_func(
         script=base.script,
         header=base.header,
@@ -188,8 +185,8 @@ def _show(extent, script: str, *, returned: list[str], center, zoom) -> dict | N
         key=hash_key,
         height=MAP_HEIGHT,
         width=None,  # the container's width
-        returned_objects=returned,
-        default={k: v for k, v in defaults.items() if k in returned},
+        returned_objects=["last_object_clicked"],
+        default={"last_object_clicked": None},
         zoom=zoom,
         center=center,
         feature_group=script,
@@ -231,7 +228,6 @@ def show_map(
     output = _show(
         extent,
         f"window.__fa.wantBounds({'true' if bounds else 'false'});\n" + script,
-        returned=["last_object_clicked"],
         center=view.get("center"),
         zoom=view.get("zoom"),
     )
